@@ -1,0 +1,163 @@
+# gibbs: build, test, demo, bench, install.
+#
+#   make            build build/gibbs, build/libgibbs.{a,so}, build/gibbs.so
+#   make demo       install missing Debian packages, build, run scripts/tour.lua
+#   make test       install missing Debian packages, build, run every test
+#   make bench      compare against NumPy/SciPy in the same run
+#   make SANITIZE=1 test    the same under AddressSanitizer + UBSan (in build/asan)
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+VERSION := 0.1.0
+
+DEB_PACKAGES := liblua5.4-dev lua5.4 libopenblas-dev liblapacke-dev \
+                libreadline-dev pkg-config
+BENCH_PACKAGES := python3-numpy python3-scipy python3-sklearn
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   ?= build
+SANFLAGS :=
+endif
+
+LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+BLAS_CFLAGS := -I/usr/include/x86_64-linux-gnu/openblas-pthread
+
+OPT      ?= -O2
+CFLAGS   ?= -g $(OPT)
+# Kernels get loop vectorisation; math-errno is never read, so let the compiler
+# inline sqrt and friends.
+CORE_OPT ?= -O3 -fno-math-errno
+ALL_CFLAGS := -std=c11 -Wall -Wextra -fPIC -fopenmp -D_GNU_SOURCE \
+              -Inative/core -Inative/lua -Iinterp $(LUA_CFLAGS) $(BLAS_CFLAGS) \
+              $(SANFLAGS) $(CFLAGS)
+LIBS     := -llapacke -lopenblas -lreadline -lm -fopenmp -ldl
+
+CORE_SRC   := $(sort $(wildcard native/core/*.c))
+BIND_SRC   := $(sort $(wildcard native/lua/*.c))
+INTERP_SRC := interp/state.c interp/stdlib.c interp/sandbox.c
+STDLIB     := $(sort $(wildcard stdlib/*.lua))
+DOCS       := $(sort $(wildcard docs/*.md))
+
+CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+BIND_OBJ   := $(BIND_SRC:%.c=$(BUILD)/obj/%.o)
+INTERP_OBJ := $(INTERP_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
+LIB_OBJ    := $(CORE_OBJ) $(BIND_OBJ) $(INTERP_OBJ)
+
+C_TESTS    := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/c/test_*.c)))
+C_HELPERS  := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/c/tool_*.c)))
+
+.PHONY: all deps demo test bench bench-deps install clean fuzz check-warnings
+
+all: $(BUILD)/gibbs $(BUILD)/libgibbs.a $(BUILD)/libgibbs.so $(BUILD)/gibbs.so \
+     $(BUILD)/gibbs.pc $(BUILD)/embed-host $(C_TESTS) $(C_HELPERS)
+
+# Install what is missing, and nothing when everything is there.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make bench-deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/gibbs scripts/tour.lua
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	GIBBS_BUILD=$(BUILD) SANITIZE=$(SANITIZE) $(BUILD)/gibbs tests/run.lua
+
+bench: bench-deps
+	@$(MAKE) --no-print-directory all
+	GIBBS_BUILD=$(BUILD) sh scripts/bench/run.sh
+
+# Objects --------------------------------------------------------------------
+
+$(BUILD)/obj/native/core/%.o: native/core/%.c $(wildcard native/core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CORE_OPT) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(wildcard native/core/*.h native/lua/*.h interp/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The Lua standard library and the docs (the source of help texts) are
+# compiled into the program, so gibbs needs no files at run time.
+$(BUILD)/gen/embedded.c: interp/embed.lua $(STDLIB) $(DOCS)
+	@mkdir -p $(dir $@)
+	lua5.4 interp/embed.lua $@ $(STDLIB) $(DOCS)
+
+$(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Products -------------------------------------------------------------------
+
+$(BUILD)/libgibbs.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libgibbs.so: $(LIB_OBJ)
+	$(CC) -shared $(SANFLAGS) -o $@ $^ $(LUA_LIBS) $(LIBS)
+
+# For a stock lua5.4: the interpreter already holds the Lua API, so it is not
+# linked in again.
+$(BUILD)/gibbs.so: $(LIB_OBJ) $(BUILD)/obj/interp/luamod.o
+	$(CC) -shared $(SANFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/gibbs: $(BUILD)/obj/interp/main.o $(BUILD)/obj/interp/repl.o $(BUILD)/libgibbs.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LUA_LIBS) $(LIBS)
+
+$(BUILD)/gibbs.pc: Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: gibbs' 'Description: Lua 5.4 for information-theoretic and stochastic analysis' \
+	  'Version: $(VERSION)' 'Requires.private: lua5.4' \
+	  'Libs: -L$${libdir} -lgibbs' 'Libs.private: $(LIBS)' \
+	  'Cflags: -I$${includedir} $(LUA_CFLAGS)' > $@
+
+# The example host program of the embedding guide.
+$(BUILD)/embed-host: scripts/embed/host.c interp/gibbs.h $(BUILD)/libgibbs.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgibbs.a $(LUA_LIBS) $(LIBS)
+
+$(BUILD)/tests/%: tests/c/%.c $(BUILD)/libgibbs.a $(wildcard tests/c/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/c -o $@ $< $(BUILD)/libgibbs.a $(LUA_LIBS) $(LIBS) -lutil
+
+# Fuzzing (clang's libFuzzer) -------------------------------------------------
+
+fuzz: deps
+	@command -v clang >/dev/null || (apt-get update -qq && apt-get install -y -qq clang)
+	@mkdir -p build/fuzz
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Inative/core \
+	  tests/fuzz/fuzz_npy.c native/core/npy.c native/core/ndarray.c native/core/status.c -o build/fuzz/fuzz_npy -lm
+	build/fuzz/fuzz_npy -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus tests/fuzz/corpus_npy
+
+# Install --------------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/lua/5.4
+	install -m 755 $(BUILD)/gibbs $(DESTDIR)$(PREFIX)/bin/gibbs
+	install -m 644 $(BUILD)/libgibbs.a $(DESTDIR)$(PREFIX)/lib/libgibbs.a
+	install -m 755 $(BUILD)/libgibbs.so $(DESTDIR)$(PREFIX)/lib/libgibbs.so
+	install -m 755 $(BUILD)/gibbs.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/gibbs.so
+	install -m 644 interp/gibbs.h $(DESTDIR)$(PREFIX)/include/gibbs.h
+	install -m 644 $(BUILD)/gibbs.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/gibbs.pc
+
+clean:
+	rm -rf build

@@ -1,0 +1,8 @@
+/*
+** array: index (being written).
+*/
+#include "internal.h"
+
+void gbL_array_index(lua_State *L, int mod, int meth) {
+  (void)L; (void)mod; (void)meth;
+}

@@ -1,0 +1,8 @@
+/*
+** array: math (being written).
+*/
+#include "internal.h"
+
+void gbL_array_math(lua_State *L, int mod, int meth) {
+  (void)L; (void)mod; (void)meth;
+}

@@ -1,0 +1,8 @@
+/*
+** array: print (being written).
+*/
+#include "internal.h"
+
+void gbL_array_print(lua_State *L, int mod, int meth) {
+  (void)L; (void)mod; (void)meth;
+}

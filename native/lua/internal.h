@@ -1,0 +1,126 @@
+/*
+** Helpers shared by the Lua bindings in native/lua (not a public header).
+**
+** An array is a full userdata "gibbs.array" holding a gb_array header; its
+** first user value is the "gibbs.buffer" userdata that owns the memory.
+** Views share that buffer, so the memory lives as long as any view does,
+** and because the buffer is itself a Lua userdata its size counts towards
+** the garbage collector's debt and the state's memory limit.
+*/
+#ifndef GBL_INTERNAL_H
+#define GBL_INTERNAL_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "ndarray.h"
+
+#define GBL_ARRAY "gibbs.array"
+#define GBL_BUFFER "gibbs.buffer"
+
+typedef struct gbL_Buffer {
+  char *data;                              /* GB_ALIGN-aligned */
+  size_t nbytes;
+  void (*release)(void *ud, void *data);   /* host memory: called by __gc */
+  void *ud;
+} gbL_Buffer;
+
+/* Every C module, in the order they are opened (array first: the others
+   make arrays).  Add a line here when a module is added. */
+#define GIBBS_MODULES(X) \
+  X(array)               \
+  X(time)
+
+#define GBL_DECLARE(name) int luaopen_##name(lua_State *L);
+GIBBS_MODULES(GBL_DECLARE)
+#undef GBL_DECLARE
+
+/* Arrays ------------------------------------------------------------------ */
+
+/* Push a new C-contiguous array; its contents are uninitialised.  Raises a
+   Lua error on a bad or overflowing shape. */
+gb_array *gbL_newarray(lua_State *L, int dtype, int ndim, const int64_t *shape);
+
+/* Push a new array of the same shape as a (C-contiguous). */
+gb_array *gbL_newlike(lua_State *L, const gb_array *a, int dtype);
+
+/* Push an array that wraps memory the caller owns; release (may be NULL)
+   runs when Lua collects the last view of it. */
+gb_array *gbL_wraparray(lua_State *L, void *data, int dtype, int ndim,
+                        const int64_t *shape, const int64_t *strides,
+                        void (*release)(void *ud, void *data), void *ud);
+
+/* Push a view with header v on the buffer of the array at index base. */
+gb_array *gbL_pushview(lua_State *L, int base, const gb_array *v);
+
+gb_array *gbL_testarray(lua_State *L, int idx);   /* NULL if not an array */
+gb_array *gbL_checkarray(lua_State *L, int idx);  /* error if not an array */
+
+/*
+** Make the value at idx an array, converting numbers, booleans and nested
+** tables (it is replaced in the stack).  dtype -1 keeps or infers the dtype,
+** otherwise the result has that dtype (a copy when it differs).
+*/
+gb_array *gbL_toarray(lua_State *L, int idx, int dtype);
+
+/* Build an array from a (possibly nested) Lua table at idx and push it.
+   dtype -1 infers int64/float64/bool from the values. */
+gb_array *gbL_fromtable(lua_State *L, int idx, int dtype);
+
+/* Arguments --------------------------------------------------------------- */
+
+/* A shape given as an integer or a table of integers; returns ndim. */
+int gbL_checkshape(lua_State *L, int idx, int64_t *shape);
+
+/* An optional dtype name (string) or def when absent/nil. */
+int gbL_optdtype(lua_State *L, int idx, int def);
+
+/* A 1-based axis (negative counts from the end) turned into 0-based. */
+int gbL_checkaxis(lua_State *L, int idx, int ndim);
+
+/* Raise "fname: message" for a failed kernel status. */
+int gbL_statuserror(lua_State *L, const char *fname, int status);
+
+/* Raise the "interrupted" error if the interrupt flag is set. */
+void gbL_checkinterrupt(lua_State *L);
+
+/* Push a Lua number (integer for int64/bool-as-boolean) for one element. */
+void gbL_pushelement(lua_State *L, int dtype, const char *p);
+
+
+
+/*
+** Raise an error prefixed with the public name of the running C function
+** ("array.zeros: ..."), found the way lauxlib finds it for argument errors.
+*/
+int gbL_error(lua_State *L, const char *fmt, ...);
+
+/* Push the public name of the C function running at level 0 ("array.sum",
+   "array:sum" for methods, or "?" when unknown). */
+void gbL_pushfuncname(lua_State *L);
+
+
+/*
+** Under the sandbox, writes are allowed only below one directory.  Every
+** function that creates or changes a file calls this first; it raises an
+** error naming the path when the write is not allowed.  The policy lives in
+** the registry (set by interp/sandbox.c), so it holds for every binding.
+*/
+#define GBL_WRITEDIR_KEY "gibbs.write_dir"
+void gbL_checkwrite(lua_State *L, const char *path);
+
+/*
+** The array module is split by concern; each part adds its functions to
+** the module table (at index mod) and its methods to the method table (at
+** index meth).  native/lua/array.c calls them in this order.
+*/
+void gbL_array_create(lua_State *L, int mod, int meth);   /* array_create.c */
+void gbL_array_index(lua_State *L, int mod, int meth);    /* array_index.c */
+void gbL_array_math(lua_State *L, int mod, int meth);     /* array_math.c */
+void gbL_array_reduce(lua_State *L, int mod, int meth);   /* array_reduce.c */
+void gbL_array_io(lua_State *L, int mod, int meth);       /* array_io.c */
+void gbL_array_print(lua_State *L, int mod, int meth);    /* array_print.c */
+
+/* Set the functions of l as fields of the table at idx. */
+void gbL_setfuncs(lua_State *L, int idx, const luaL_Reg *l);
+#endif
