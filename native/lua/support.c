@@ -350,9 +350,9 @@ void gbL_pushfuncname(lua_State *L) {
     return;
   }
   int fidx = lua_gettop(L);
-  /* methods: the array metatable's __index */
+  /* methods: the array metatable's method table */
   if (luaL_getmetatable(L, GBL_ARRAY) == LUA_TTABLE &&
-      lua_getfield(L, -1, "__index") == LUA_TTABLE && findfield(L, fidx, "array", ":")) {
+      lua_getfield(L, -1, "__methods") == LUA_TTABLE && findfield(L, fidx, "array", ":")) {
     lua_replace(L, top + 1);
     lua_settop(L, top + 1);
     return;
