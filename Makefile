@@ -38,7 +38,7 @@ LIBS     := -llapacke -lopenblas -lreadline -lm -fopenmp -ldl
 
 CORE_SRC   := $(sort $(wildcard native/core/*.c))
 BIND_SRC   := $(sort $(wildcard native/lua/*.c))
-INTERP_SRC := interp/state.c interp/stdlib.c interp/sandbox.c
+INTERP_SRC := $(filter-out interp/main.c interp/repl.c interp/luamod.c,$(sort $(wildcard interp/*.c)))
 STDLIB     := $(sort $(wildcard stdlib/*.lua))
 DOCS       := $(sort $(wildcard docs/*.md))
 
