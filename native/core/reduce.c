@@ -1,0 +1,725 @@
+/*
+** Reductions: folds over axes, and kernels along one axis.
+**
+** gb_reduce broadcasts the output (stride 0 on the reduced axes) against
+** the input and walks both in the input's memory order.  Each inner run
+** is then one of two things: a run of a reduced axis, folded into one
+** output element (sums pairwise there), or a run of kept axes, folded
+** element by element into a run of outputs.  Summing the rows of a
+** C-contiguous matrix thus adds whole rows into the output vector, and
+** summing along its last axis sums each row pairwise, as NumPy does.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reduce.h"
+#include "sort.h"
+
+#define PIECE ((int64_t)1 << 20)  /* longest run handed to a kernel at once */
+#define CHUNK 512                 /* buffer for input converted to double */
+
+#define AT(T, p, i, s) (*(const T *)((p) + (i) * (s)))
+
+/* Kernels on doubles --------------------------------------------------------- */
+
+/* Fold n doubles at p (byte stride s) starting from the op's identity;
+   m is the aux value, pw the power. */
+typedef double (*frun_fn)(const char *p, int64_t s, int64_t n, double m, double pw);
+/* o[i] = comb(o[i], map(x[i], m[i])) for n elements. */
+typedef void (*felem_fn)(char *o, int64_t os, const char *p, int64_t s,
+                         const char *m, int64_t ms, int64_t n, double pw);
+
+/*
+** Pairwise summation of map(x): runs up to 128 long are summed with 8
+** partial sums (so that rounding errors grow with log n, not n), longer
+** ones split in halves at a multiple of 8.  One copy for contiguous data,
+** where the compiler vectorises the partial sums, one for strided data.
+*/
+#define PW_FUNC(NAME, S, MAP)                                                   \
+  static double NAME(const char *p, int64_t s, int64_t n, double m, double pw) { \
+    (void)s; (void)m; (void)pw;                                                 \
+    if (n < 8) {                                                                \
+      double res = 0.0;                                                         \
+      for (int64_t i = 0; i < n; i++) { double x = AT(double, p, i, S); res += (MAP); } \
+      return res;                                                               \
+    }                                                                           \
+    if (n <= 128) {                                                             \
+      double r[8], res;                                                         \
+      int64_t i;                                                                \
+      for (int j = 0; j < 8; j++) { double x = AT(double, p, j, S); r[j] = (MAP); } \
+      for (i = 8; i < n - n % 8; i += 8)                                        \
+        for (int j = 0; j < 8; j++) { double x = AT(double, p, i + j, S); r[j] += (MAP); } \
+      res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])); \
+      for (; i < n; i++) { double x = AT(double, p, i, S); res += (MAP); }      \
+      return res;                                                               \
+    }                                                                           \
+    int64_t h = n / 2;                                                          \
+    h -= h % 8;                                                                 \
+    return NAME(p, s, h, m, pw) + NAME(p + h * (S), s, n - h, m, pw);           \
+  }
+
+#define PAIRWISE(NAME, MAP)                                                     \
+  PW_FUNC(NAME##_c, 8, MAP)                                                     \
+  PW_FUNC(NAME##_s, s, MAP)                                                     \
+  static double NAME##_run(const char *p, int64_t s, int64_t n, double m, double pw) { \
+    return s == 8 ? NAME##_c(p, 8, n, m, pw) : NAME##_s(p, s, n, m, pw);        \
+  }                                                                             \
+  static void NAME##_elem(char *o, int64_t os, const char *p, int64_t s,        \
+                          const char *mp, int64_t ms, int64_t n, double pw) {   \
+    (void)pw;                                                                   \
+    if (os == 8 && s == 8 && ms == 0) {                                         \
+      double *restrict O = (double *)o;                                         \
+      const double *restrict X = (const double *)p;                             \
+      double m = *(const double *)mp;                                           \
+      for (int64_t i = 0; i < n; i++) { double x = X[i]; (void)m; O[i] += (MAP); } \
+    } else {                                                                    \
+      for (int64_t i = 0; i < n; i++) {                                         \
+        double x = AT(double, p, i, s), m = AT(double, mp, i, ms);              \
+        (void)m;                                                                \
+        *(double *)(o + i * os) += (MAP);                                       \
+      }                                                                         \
+    }                                                                           \
+  }
+
+PAIRWISE(sum, x)
+PAIRWISE(nansum, x != x ? 0.0 : x)
+PAIRWISE(sumsq, (x - m) * (x - m))
+PAIRWISE(sumexp, exp(x - m))
+PAIRWISE(sumabs, fabs(x))
+PAIRWISE(sumpow, pow(fabs(x), pw))
+
+/* Combining partial results. */
+static double c_add(double a, double b) { return a + b; }
+static double c_mul(double a, double b) { return a * b; }
+static double c_max(double a, double b) { return a != a ? a : (b > a || b != b) ? b : a; }
+static double c_min(double a, double b) { return a != a ? a : (b < a || b != b) ? b : a; }
+static double c_nanmax(double a, double b) { return (b > a || a != a) ? b : a; }
+static double c_nanmin(double a, double b) { return (b < a || a != a) ? b : a; }
+
+static double prod_run(const char *p, int64_t s, int64_t n, double m, double pw) {
+  double r = 1.0;
+  (void)m; (void)pw;
+  for (int64_t i = 0; i < n; i++) r *= AT(double, p, i, s);
+  return r;
+}
+
+static void prod_elem(char *o, int64_t os, const char *p, int64_t s,
+                      const char *mp, int64_t ms, int64_t n, double pw) {
+  (void)mp; (void)ms; (void)pw;
+  for (int64_t i = 0; i < n; i++) *(double *)(o + i * os) *= AT(double, p, i, s);
+}
+
+/*
+** Extremes.  Four running extremes that ignore NaN (x > r is false for
+** it) vectorise; NaN is tracked on the side: it wins (NANMODE 0) or is
+** skipped, an all-NaN run giving NaN (NANMODE 1).
+*/
+#define EXTREME(NAME, MAP, BETTER, NANMODE, COMB)                               \
+  static double NAME##_run(const char *p, int64_t s, int64_t n, double m, double pw) { \
+    const double init = BETTER(1, 0) ? -INFINITY : INFINITY;                    \
+    double r[4] = {init, init, init, init};                                     \
+    uint64_t nan = 0, num = 0;                                                  \
+    int64_t i = 0;                                                              \
+    (void)m; (void)pw;                                                          \
+    if (s == 8) {                                                               \
+      const double *X = (const double *)p;                                      \
+      for (; i + 4 <= n; i += 4)                                                \
+        for (int j = 0; j < 4; j++) {                                           \
+          double x = X[i + j], v = (MAP);                                       \
+          r[j] = BETTER(v, r[j]) ? v : r[j];                                    \
+          nan |= (uint64_t)(v != v);                                            \
+          num |= (uint64_t)(v == v);                                            \
+        }                                                                       \
+    }                                                                           \
+    for (; i < n; i++) {                                                        \
+      double x = AT(double, p, i, s), v = (MAP);                                \
+      r[0] = BETTER(v, r[0]) ? v : r[0];                                        \
+      nan |= (uint64_t)(v != v);                                                \
+      num |= (uint64_t)(v == v);                                                \
+    }                                                                           \
+    for (int j = 1; j < 4; j++) r[0] = BETTER(r[j], r[0]) ? r[j] : r[0];       \
+    if (NANMODE == 0 ? nan != 0 : num == 0) return NAN;                         \
+    return r[0];                                                                \
+  }                                                                             \
+  static void NAME##_elem(char *o, int64_t os, const char *p, int64_t s,        \
+                          const char *mp, int64_t ms, int64_t n, double pw) {   \
+    (void)mp; (void)ms; (void)pw;                                               \
+    for (int64_t i = 0; i < n; i++) {                                           \
+      double x = AT(double, p, i, s), *q = (double *)(o + i * os);              \
+      *q = COMB(*q, (MAP));                                                     \
+    }                                                                           \
+  }
+
+#define GT(a, b) ((a) > (b))
+#define LT(a, b) ((a) < (b))
+EXTREME(max, x, GT, 0, c_max)
+EXTREME(min, x, LT, 0, c_min)
+EXTREME(nanmax, x, GT, 1, c_nanmax)
+EXTREME(nanmin, x, LT, 1, c_nanmin)
+EXTREME(maxabs, fabs(x), GT, 0, c_max)
+EXTREME(minabs, fabs(x), LT, 0, c_min)
+
+typedef struct fop {
+  double init;
+  frun_fn run;
+  felem_fn elem;
+  double (*comb)(double, double);
+} fop;
+
+static const fop fops[GB_NREDOP] = {
+  [GB_RSUM] = {0.0, sum_run, sum_elem, c_add},
+  [GB_RPROD] = {1.0, prod_run, prod_elem, c_mul},
+  [GB_RMIN] = {INFINITY, min_run, min_elem, c_min},
+  [GB_RMAX] = {-INFINITY, max_run, max_elem, c_max},
+  [GB_RNANSUM] = {0.0, nansum_run, nansum_elem, c_add},
+  [GB_RNANMIN] = {NAN, nanmin_run, nanmin_elem, c_nanmin},
+  [GB_RNANMAX] = {NAN, nanmax_run, nanmax_elem, c_nanmax},
+  [GB_RSUMSQ] = {0.0, sumsq_run, sumsq_elem, c_add},
+  [GB_RSUMEXP] = {0.0, sumexp_run, sumexp_elem, c_add},
+  [GB_RSUMABS] = {0.0, sumabs_run, sumabs_elem, c_add},
+  [GB_RSUMPOW] = {0.0, sumpow_run, sumpow_elem, c_add},
+  [GB_RMAXABS] = {0.0, maxabs_run, maxabs_elem, c_max},
+  [GB_RMINABS] = {INFINITY, minabs_run, minabs_elem, c_min},
+};
+
+/* n elements of dtype dt at p (stride s) as doubles into buf. */
+static void to_double(int dt, const char *p, int64_t s, int64_t n, double *buf) {
+  switch (dt) {
+    case GB_FLOAT32: for (int64_t i = 0; i < n; i++) buf[i] = AT(float, p, i, s); break;
+    case GB_INT64: for (int64_t i = 0; i < n; i++) buf[i] = (double)AT(int64_t, p, i, s); break;
+    case GB_BOOL: for (int64_t i = 0; i < n; i++) buf[i] = AT(unsigned char, p, i, s) != 0; break;
+    default: for (int64_t i = 0; i < n; i++) buf[i] = AT(double, p, i, s); break;
+  }
+}
+
+/* Kernels with int64 accumulators --------------------------------------------- */
+
+typedef int64_t (*irun_fn)(const char *p, int64_t s, int64_t n);
+typedef void (*ielem_fn)(char *o, int64_t os, const char *p, int64_t s, int64_t n);
+
+/* Integer sums and products wrap around, as in NumPy (unsigned arithmetic
+   keeps that defined). */
+static int64_t i_add(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+static int64_t i_mul(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint64_t)b); }
+static int64_t i_max(int64_t a, int64_t b) { return b > a ? b : a; }
+static int64_t i_min(int64_t a, int64_t b) { return b < a ? b : a; }
+
+#define IFOLD(NAME, T, INIT, MAP, COMB)                                         \
+  static int64_t NAME##_run(const char *p, int64_t s, int64_t n) {              \
+    int64_t r = (INIT);                                                         \
+    for (int64_t i = 0; i < n; i++) { T x = AT(T, p, i, s); r = COMB(r, (int64_t)(MAP)); } \
+    return r;                                                                   \
+  }                                                                             \
+  static void NAME##_elem(char *o, int64_t os, const char *p, int64_t s, int64_t n) { \
+    for (int64_t i = 0; i < n; i++) {                                           \
+      T x = AT(T, p, i, s);                                                     \
+      int64_t *q = (int64_t *)(o + i * os);                                     \
+      *q = COMB(*q, (int64_t)(MAP));                                            \
+    }                                                                           \
+  }
+
+typedef unsigned char gb_bool_t;
+
+IFOLD(isum_i, int64_t, 0, x, i_add)
+IFOLD(isum_b, gb_bool_t, 0, x != 0, i_add)
+IFOLD(iprod_i, int64_t, 1, x, i_mul)
+IFOLD(iprod_b, gb_bool_t, 1, x != 0, i_mul)
+IFOLD(imin_i, int64_t, INT64_MAX, x, i_min)
+IFOLD(imin_b, gb_bool_t, 1, x != 0, i_min)
+IFOLD(imax_i, int64_t, INT64_MIN, x, i_max)
+IFOLD(imax_b, gb_bool_t, 0, x != 0, i_max)
+
+/* Counts, for every input dtype. */
+#define COUNTS(SUF, T)                                                          \
+  IFOLD(count_##SUF, T, 0, x != 0, i_add)                                       \
+  IFOLD(countnum_##SUF, T, 0, x == x, i_add)                                    \
+  IFOLD(any_##SUF, T, 0, x != 0, i_max)                                         \
+  IFOLD(all_##SUF, T, 1, x != 0, i_min)
+
+COUNTS(b, gb_bool_t)
+COUNTS(i, int64_t)
+COUNTS(f, float)
+COUNTS(d, double)
+
+typedef struct iop {
+  int64_t init;
+  irun_fn run[GB_NDTYPE];         /* by input dtype; NULL: not supported */
+  ielem_fn elem[GB_NDTYPE];
+  int64_t (*comb)(int64_t, int64_t);
+} iop;
+
+#define BYDT(NAME) {NAME##_b_run, NAME##_i_run, NAME##_f_run, NAME##_d_run}, \
+                   {NAME##_b_elem, NAME##_i_elem, NAME##_f_elem, NAME##_d_elem}
+#define INTONLY(NAME) {NAME##_b_run, NAME##_i_run, NULL, NULL}, \
+                      {NAME##_b_elem, NAME##_i_elem, NULL, NULL}
+
+static const iop iops[GB_NREDOP] = {
+  [GB_RSUM] = {0, INTONLY(isum), i_add},
+  [GB_RPROD] = {1, INTONLY(iprod), i_mul},
+  [GB_RMIN] = {INT64_MAX, INTONLY(imin), i_min},
+  [GB_RMAX] = {INT64_MIN, INTONLY(imax), i_max},
+  [GB_RCOUNT] = {0, BYDT(count), i_add},
+  [GB_RCOUNTNUM] = {0, BYDT(countnum), i_add},
+  [GB_RANY] = {0, BYDT(any), i_max},
+  [GB_RALL] = {1, BYDT(all), i_min},
+};
+
+/* The engine ------------------------------------------------------------------ */
+
+/* Reorder the axes of the nv views by decreasing |stride| of v[key]
+   (stable), so that iteration follows that array's memory. */
+static void memory_order(gb_array *v, int nv, int key) {
+  int nd = v[key].ndim, perm[GB_MAXDIM];
+  int64_t st[GB_MAXDIM];
+  for (int i = 0; i < nd; i++) {
+    perm[i] = i;
+    st[i] = v[key].strides[i] < 0 ? -v[key].strides[i] : v[key].strides[i];
+  }
+  for (int i = 1; i < nd; i++)
+    for (int j = i; j > 0 && st[perm[j - 1]] < st[perm[j]]; j--) {
+      int t = perm[j]; perm[j] = perm[j - 1]; perm[j - 1] = t;
+    }
+  for (int k = 0; k < nv; k++) {
+    gb_array c = v[k];
+    for (int i = 0; i < nd; i++) {
+      v[k].shape[i] = c.shape[perm[i]];
+      v[k].strides[i] = c.strides[perm[i]];
+    }
+  }
+}
+
+/* out seen with a's shape: stride 0 along the axes it reduces. */
+static void spread(gb_array *v, const gb_array *out, const gb_array *a) {
+  *v = *out;
+  v->size = a->size;
+  for (int i = 0; i < a->ndim; i++) {
+    v->shape[i] = a->shape[i];
+    if (out->shape[i] == 1) v->strides[i] = 0;
+  }
+}
+
+static void fill(gb_array *out, double d, int64_t i) {
+  gb_iter it;
+  if (!gb_iter_init(&it, 1, (const gb_array *[]){out})) return;
+  do
+    for (int64_t j = 0; j < it.n; j++) {
+      char *q = it.ptr[0] + j * it.stride[0];
+      if (out->dtype == GB_FLOAT64) memcpy(q, &d, sizeof d);
+      else memcpy(q, &i, sizeof i);
+    }
+  while (gb_iter_next(&it));
+}
+
+typedef struct engine {
+  const fop *f;                   /* one of these two */
+  const iop *i;
+  int dtype;                      /* input dtype */
+  double pw;
+  int64_t work;                   /* elements since the last interrupt check */
+} engine;
+
+static int tick(engine *e, int64_t n) {
+  e->work += n;
+  if (e->work < GB_CHECK_EVERY) return GB_OK;
+  e->work = 0;
+  return gb_interrupted() ? GB_EINTERRUPTED : GB_OK;
+}
+
+/* One inner run: out o (stride os, 0 when the run is reduced), input x,
+   aux m. */
+static int run(engine *e, char *o, int64_t os, const char *x, int64_t xs,
+               const char *m, int64_t ms, int64_t n) {
+  double buf[CHUNK];
+  int conv = e->f && e->dtype != GB_FLOAT64;
+  int64_t piece = conv ? CHUNK : PIECE;
+  for (int64_t off = 0; off < n; off += piece) {
+    int64_t len = n - off < piece ? n - off : piece;
+    const char *src = x + off * xs;
+    int64_t ss = xs;
+    if (e->f) {
+      if (conv) {
+        to_double(e->dtype, src, xs, len, buf);
+        src = (const char *)buf;
+        ss = sizeof(double);
+      }
+      if (os == 0) {
+        double *q = (double *)o;
+        *q = e->f->comb(*q, e->f->run(src, ss, len, *(const double *)m, e->pw));
+      } else {
+        e->f->elem(o + off * os, os, src, ss, m + off * ms, ms, len, e->pw);
+      }
+    } else if (os == 0) {
+      int64_t *q = (int64_t *)o;
+      *q = e->i->comb(*q, e->i->run[e->dtype](src, ss, len));
+    } else {
+      e->i->elem[e->dtype](o + off * os, os, src, ss, len);
+    }
+    if (tick(e, len)) return GB_EINTERRUPTED;
+  }
+  return GB_OK;
+}
+
+int gb_reduce(int op, const gb_array *a, gb_array *out, const gb_array *aux, double p) {
+  static const double zero = 0.0;
+  engine e = {NULL, NULL, a->dtype, p, 0};
+  gb_array v[3];
+  gb_iter it;
+  if (op < 0 || op >= GB_NREDOP) return GB_EINVAL;
+  if (out->ndim != a->ndim) return GB_ESHAPE;
+  for (int i = 0; i < a->ndim; i++)
+    if (out->shape[i] != a->shape[i] && out->shape[i] != 1) return GB_ESHAPE;
+  if (aux) {
+    if (aux->dtype != GB_FLOAT64) return GB_EDTYPE;
+    if (aux->ndim != out->ndim) return GB_ESHAPE;
+    for (int i = 0; i < out->ndim; i++)
+      if (aux->shape[i] != out->shape[i]) return GB_ESHAPE;
+  }
+  if (out->dtype == GB_FLOAT64 && fops[op].run) e.f = &fops[op];
+  else if (out->dtype == GB_INT64 && iops[op].comb && iops[op].run[a->dtype]) e.i = &iops[op];
+  else return GB_EDTYPE;
+  fill(out, e.f ? e.f->init : 0.0, e.i ? e.i->init : 0);
+  if (a->size == 0) return GB_OK;
+
+  spread(&v[0], out, a);
+  v[1] = *a;
+  if (aux) spread(&v[2], aux, a);
+  else {
+    v[2] = *a;
+    v[2].data = (char *)&zero;
+    for (int i = 0; i < a->ndim; i++) v[2].strides[i] = 0;
+  }
+  memory_order(v, 3, 1);
+  if (!gb_iter_init(&it, 3, (const gb_array *[]){&v[0], &v[1], &v[2]})) return GB_OK;
+  do {
+    int st = run(&e, it.ptr[0], it.stride[0], it.ptr[1], it.stride[1],
+                 it.ptr[2], it.stride[2], it.n);
+    if (st) return st;
+  } while (gb_iter_next(&it));
+  return GB_OK;
+}
+
+/* Lanes ------------------------------------------------------------------------ */
+
+/* v without axis. */
+static void drop_axis(gb_array *v, const gb_array *a, int axis) {
+  *v = *a;
+  v->ndim = a->ndim - 1;
+  v->size = 1;
+  for (int i = 0, j = 0; i < a->ndim; i++) {
+    if (i == axis) continue;
+    v->shape[j] = a->shape[i];
+    v->strides[j] = a->strides[i];
+    v->size *= a->shape[i];
+    j++;
+  }
+}
+
+int gb_for_lanes2(const gb_array *a, const gb_array *out1, const gb_array *out2,
+                  int axis, gb_lane2_fn f, void *ud) {
+  gb_array v[3];
+  gb_iter it;
+  int nv = out2 ? 3 : 2;
+  int64_t n, on, is, s1, s2, work = 0;
+  if (axis < 0 || axis >= a->ndim || out1->ndim != a->ndim) return GB_ESHAPE;
+  if (out2 && (out2->ndim != a->ndim || out2->shape[axis] != out1->shape[axis])) return GB_ESHAPE;
+  for (int i = 0; i < a->ndim; i++)
+    if (i != axis && (out1->shape[i] != a->shape[i] || (out2 && out2->shape[i] != a->shape[i])))
+      return GB_ESHAPE;
+  n = a->shape[axis], on = out1->shape[axis];
+  is = a->strides[axis], s1 = out1->strides[axis], s2 = out2 ? out2->strides[axis] : 0;
+  drop_axis(&v[0], a, axis);
+  drop_axis(&v[1], out1, axis);
+  if (out2) drop_axis(&v[2], out2, axis);
+  memory_order(v, nv, 0);
+  if (!gb_iter_init(&it, nv, (const gb_array *[]){&v[0], &v[1], &v[2]})) return GB_OK;
+  do
+    for (int64_t j = 0; j < it.n; j++) {
+      int st = f(ud, it.ptr[0] + j * it.stride[0], is, n, it.ptr[1] + j * it.stride[1], s1,
+                 out2 ? it.ptr[2] + j * it.stride[2] : NULL, s2, on);
+      if (st) return st;
+      work += n + on + 1;
+      if (work >= GB_CHECK_EVERY) {
+        work = 0;
+        if (gb_interrupted()) return GB_EINTERRUPTED;
+      }
+    }
+  while (gb_iter_next(&it));
+  return GB_OK;
+}
+
+typedef struct onelane { gb_lane_fn f; void *ud; } onelane;
+
+static int one_lane(void *ud, const char *in, int64_t is, int64_t n,
+                    char *o1, int64_t s1, char *o2, int64_t s2, int64_t on) {
+  onelane *c = ud;
+  (void)o2; (void)s2;
+  return c->f(c->ud, in, is, n, o1, s1, on);
+}
+
+int gb_for_lanes(const gb_array *a, const gb_array *out, int axis, gb_lane_fn f, void *ud) {
+  onelane c = {f, ud};
+  return gb_for_lanes2(a, out, NULL, axis, one_lane, &c);
+}
+
+/* argmin and argmax ------------------------------------------------------------- */
+
+/*
+** Contiguous doubles, in blocks: the extreme of each block is found with
+** vectorisable running extremes, and only the block that holds the final
+** extreme (or a NaN) is scanned again for its position.
+*/
+#define ARGBLOCK 256
+#define ARGEXT_F64C(NAME, BETTER)                                               \
+  static int64_t NAME(const double *x, int64_t n) {                             \
+    double best = x[0];                                                         \
+    int64_t bb = 0;                                                             \
+    for (int64_t b = 0; b < n; b += ARGBLOCK) {                                 \
+      int64_t len = n - b < ARGBLOCK ? n - b : ARGBLOCK, i = 0;                 \
+      double r[4] = {x[b], x[b], x[b], x[b]};                                   \
+      uint64_t nan = 0;                                                         \
+      for (; i + 4 <= len; i += 4)                                              \
+        for (int j = 0; j < 4; j++) {                                           \
+          double v = x[b + i + j];                                              \
+          r[j] = BETTER(v, r[j]) ? v : r[j];                                    \
+          nan |= (uint64_t)(v != v);                                            \
+        }                                                                       \
+      for (; i < len; i++) {                                                    \
+        double v = x[b + i];                                                    \
+        r[0] = BETTER(v, r[0]) ? v : r[0];                                      \
+        nan |= (uint64_t)(v != v);                                              \
+      }                                                                         \
+      if (nan)                                                                  \
+        for (i = 0; i < len; i++) if (x[b + i] != x[b + i]) return b + i;       \
+      for (int j = 1; j < 4; j++) r[0] = BETTER(r[j], r[0]) ? r[j] : r[0];     \
+      if (BETTER(r[0], best)) { best = r[0]; bb = b; }                          \
+    }                                                                           \
+    for (int64_t i = bb;; i++) if (x[i] == best) return i;                      \
+  }
+
+ARGEXT_F64C(argmax_f64c, GT)
+ARGEXT_F64C(argmin_f64c, LT)
+
+/* Any dtype and stride: the first extreme, or the first NaN. */
+#define ARGEXT(NAME, T, BETTER)                                                 \
+  static int64_t NAME(const char *p, int64_t s, int64_t n) {                    \
+    T best = AT(T, p, 0, s);                                                    \
+    int64_t bi = 0;                                                             \
+    if (best != best) return 0;                                                 \
+    for (int64_t i = 1; i < n; i++) {                                           \
+      T x = AT(T, p, i, s);                                                     \
+      if (BETTER(x, best)) { best = x; bi = i; }                                \
+      else if (x != x) return i;                                                \
+    }                                                                           \
+    return bi;                                                                  \
+  }
+
+ARGEXT(argmax_d, double, GT)
+ARGEXT(argmin_d, double, LT)
+ARGEXT(argmax_f, float, GT)
+ARGEXT(argmin_f, float, LT)
+ARGEXT(argmax_i, int64_t, GT)
+ARGEXT(argmin_i, int64_t, LT)
+
+typedef struct argctx { int dtype, max; } argctx;
+
+static int arg_lane(void *ud, const char *in, int64_t is, int64_t n,
+                    char *out, int64_t os, int64_t on) {
+  const argctx *c = ud;
+  int64_t k;
+  (void)os; (void)on;
+  if (n == 0) return GB_EINVAL;
+  switch (c->dtype) {
+    case GB_FLOAT64:
+      if (is == sizeof(double))
+        k = c->max ? argmax_f64c((const double *)in, n) : argmin_f64c((const double *)in, n);
+      else
+        k = c->max ? argmax_d(in, is, n) : argmin_d(in, is, n);
+      break;
+    case GB_FLOAT32: k = c->max ? argmax_f(in, is, n) : argmin_f(in, is, n); break;
+    case GB_INT64: k = c->max ? argmax_i(in, is, n) : argmin_i(in, is, n); break;
+    default: {
+      /* bool: the first true (false), else the first element */
+      k = 0;
+      for (int64_t i = 0; i < n; i++)
+        if ((AT(gb_bool_t, in, i, is) != 0) == c->max) { k = i; break; }
+    }
+  }
+  k += 1;
+  memcpy(out, &k, sizeof k);
+  return GB_OK;
+}
+
+static int argext(const gb_array *a, int axis, gb_array *out, int max) {
+  argctx c = {a->dtype, max};
+  if (out->dtype != GB_INT64 || out->shape[axis] != 1) return GB_EDTYPE;
+  if (a->shape[axis] == 0) {
+    for (int i = 0; i < a->ndim; i++)
+      if (i != axis && a->shape[i] == 0) return GB_OK;   /* no lanes */
+    return GB_EINVAL;
+  }
+  return gb_for_lanes(a, out, axis, arg_lane, &c);
+}
+
+int gb_argmax(const gb_array *a, int axis, gb_array *out) { return argext(a, axis, out, 1); }
+int gb_argmin(const gb_array *a, int axis, gb_array *out) { return argext(a, axis, out, 0); }
+
+/* Cumulative sums and products ------------------------------------------------- */
+
+typedef struct cumctx { int dtype, odtype, prod; } cumctx;
+
+static int cum_lane(void *ud, const char *in, int64_t is, int64_t n,
+                    char *out, int64_t os, int64_t on) {
+  const cumctx *c = ud;
+  (void)on;
+  if (c->odtype == GB_FLOAT64) {
+    double acc = c->prod ? 1.0 : 0.0;
+    if (c->dtype == GB_FLOAT64) {
+      for (int64_t i = 0; i < n; i++) {
+        double x = AT(double, in, i, is);
+        acc = c->prod ? acc * x : acc + x;
+        *(double *)(out + i * os) = acc;
+      }
+    } else {
+      for (int64_t i = 0; i < n; i++) {
+        double x = gb_get_double(c->dtype, in + i * is);
+        acc = c->prod ? acc * x : acc + x;
+        *(double *)(out + i * os) = acc;
+      }
+    }
+  } else {
+    int64_t acc = c->prod ? 1 : 0;
+    for (int64_t i = 0; i < n; i++) {
+      int64_t x = gb_get_int(c->dtype, in + i * is);
+      acc = c->prod ? i_mul(acc, x) : i_add(acc, x);
+      *(int64_t *)(out + i * os) = acc;
+    }
+  }
+  return GB_OK;
+}
+
+static int cumulative(const gb_array *a, int axis, gb_array *out, int prod) {
+  cumctx c = {a->dtype, out->dtype, prod};
+  if (out->dtype != GB_FLOAT64 &&
+      !(out->dtype == GB_INT64 && (a->dtype == GB_INT64 || a->dtype == GB_BOOL)))
+    return GB_EDTYPE;
+  if (out->shape[axis] != a->shape[axis]) return GB_ESHAPE;
+  return gb_for_lanes(a, out, axis, cum_lane, &c);
+}
+
+int gb_cumsum(const gb_array *a, int axis, gb_array *out) { return cumulative(a, axis, out, 0); }
+int gb_cumprod(const gb_array *a, int axis, gb_array *out) { return cumulative(a, axis, out, 1); }
+
+/* Quantiles ------------------------------------------------------------------- */
+
+typedef struct qctx {
+  int dtype, nq, median;
+  const double *q;
+  uint64_t *key, *tmp;            /* lane length each */
+  int64_t *need;                  /* 2 nq order statistics */
+} qctx;
+
+/* NumPy's _lerp: a + (b - a) t, computed from b's side when t >= 1/2. */
+static double lerp(double a, double b, double t) {
+  double d = b - a;
+  return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
+}
+
+/* NumPy's 'linear' method: virtual index n q + (1 - q) - 1, clamped. */
+static void qindex(int64_t n, double q, int64_t *lo, int64_t *hi, double *gamma) {
+  double h = (double)n * q + (1.0 + q * (1.0 - 1.0 - 1.0)) - 1.0;
+  double prev = floor(h);
+  if (h >= (double)(n - 1)) {
+    *lo = *hi = n - 1;
+    prev = -1.0;                  /* NumPy's index -1, which shapes gamma */
+  } else if (h < 0) {
+    *lo = *hi = 0;
+    prev = 0.0;
+  } else {
+    *lo = (int64_t)prev;
+    *hi = *lo + 1;
+  }
+  *gamma = h - prev;
+}
+
+static void sort_small(int64_t *v, int n) {
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+      int64_t t = v[j]; v[j] = v[j - 1]; v[j - 1] = t;
+    }
+}
+
+static int q_lane(void *ud, const char *in, int64_t is, int64_t n,
+                  char *out, int64_t os, int64_t on) {
+  qctx *c = ud;
+  int nneed = 0, nan = 0;
+  (void)on;
+  for (int64_t i = 0; i < n; i++) {
+    double x = gb_get_double(c->dtype, in + i * is);
+    nan |= x != x;
+    c->key[i] = gb_key_f64(x);
+  }
+  if (n == 0 || nan) {
+    for (int k = 0; k < c->nq; k++) *(double *)(out + k * os) = NAN;
+    return GB_OK;
+  }
+  /* Put the order statistics needed in place: selections from left to
+     right, each in what the previous one left on its right; or one sort
+     when many are needed. */
+  if (c->median) {
+    c->need[nneed++] = (n - 1) / 2;
+    c->need[nneed++] = n / 2;
+  } else {
+    for (int k = 0; k < c->nq; k++) {
+      int64_t lo, hi;
+      double g;
+      qindex(n, c->q[k], &lo, &hi, &g);
+      c->need[nneed++] = lo;
+      c->need[nneed++] = hi;
+    }
+  }
+  if (nneed > 32) {
+    int st = gb_radix_sort(c->key, NULL, n, c->tmp, NULL);
+    if (st) return st;
+  } else {
+    int64_t start = 0;
+    sort_small(c->need, nneed);
+    for (int k = 0; k < nneed; k++) {
+      if (c->need[k] < start) continue;
+      gb_select(c->key + start, NULL, n - start, c->need[k] - start);
+      start = c->need[k] + 1;
+    }
+  }
+  if (c->median) {
+    double a = gb_unkey_f64(c->key[(n - 1) / 2]), b = gb_unkey_f64(c->key[n / 2]);
+    *(double *)out = n % 2 ? a : (a + b) / 2.0;
+    return GB_OK;
+  }
+  for (int k = 0; k < c->nq; k++) {
+    int64_t lo, hi;
+    double g;
+    qindex(n, c->q[k], &lo, &hi, &g);
+    *(double *)(out + k * os) = lerp(gb_unkey_f64(c->key[lo]), gb_unkey_f64(c->key[hi]), g);
+  }
+  return GB_OK;
+}
+
+int gb_quantile(const gb_array *a, int axis, int nq, const double *q, int median,
+                gb_array *out) {
+  qctx c = {a->dtype, median ? 1 : nq, median, q, NULL, NULL, NULL};
+  int64_t n = a->shape[axis];
+  int st;
+  if (out->dtype != GB_FLOAT64) return GB_EDTYPE;
+  if (out->shape[axis] != c.nq || c.nq < 1) return GB_ESHAPE;
+  for (int k = 0; !median && k < nq; k++)
+    if (!(q[k] >= 0.0 && q[k] <= 1.0)) return GB_EINVAL;
+  c.key = malloc(sizeof(uint64_t) * (size_t)(n ? n : 1));
+  c.tmp = malloc(sizeof(uint64_t) * (size_t)(n ? n : 1));
+  c.need = malloc(sizeof(int64_t) * 2 * (size_t)c.nq);
+  if (!c.key || !c.tmp || !c.need) st = GB_ENOMEM;
+  else st = gb_for_lanes(a, out, axis, q_lane, &c);
+  free(c.key);
+  free(c.tmp);
+  free(c.need);
+  return st;
+}
