@@ -514,8 +514,7 @@ static const double exp_tail[128] = {
 #define EXP_FAST(x) (fabs(x) < 708.0)
 
 /* y = exp(x) on the fast path; returns non-zero if some x was outside it. */
-static inline __attribute__((always_inline))
-int exp_fast(double *restrict y, const double *restrict x, int n) {
+static int exp_fast(double *restrict y, const double *restrict x, int n) {
   int special = 0;
   for (int i = 0; i < n; i++) {
     double xi = x[i], kd, r, r2, p, scale;
@@ -535,19 +534,69 @@ int exp_fast(double *restrict y, const double *restrict x, int n) {
   return special;
 }
 
-/* exp over a strided run of T (double or float), in blocks through the
-   stack so that the output may be the input itself. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_VARIANT 1
+
+/* exp_fast with AVX2 intrinsics (the compiler's own vectorisation of the
+   table loads is slow): the same operations in the same order, so the
+   results are identical; the tail goes to the portable code. */
+__attribute__((target("avx2")))
+static int exp_fast_avx2(double *restrict y, const double *restrict x, int n) {
+  const __m256d inv = _mm256_set1_pd(0x1.71547652b82fep+7), shift = _mm256_set1_pd(0x1.8p52);
+  const __m256d ln2hi = _mm256_set1_pd(0x1.62e42fefa0000p-8);
+  const __m256d ln2lo = _mm256_set1_pd(0x1.cf79abc9e3b3ap-47);
+  const __m256d limit = _mm256_set1_pd(708.0);
+  const __m256d mag = _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX));
+  const __m256d c2 = _mm256_set1_pd(0.5), c3 = _mm256_set1_pd(1.0 / 6);
+  const __m256d c4 = _mm256_set1_pd(1.0 / 24), c5 = _mm256_set1_pd(1.0 / 120);
+  const __m256i mask = _mm256_set1_epi64x(127);
+  __m256d special = _mm256_setzero_pd();
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m256d xi = _mm256_loadu_pd(x + i), kd, r, r2, p, scale, tail;
+    __m256i ki, j;
+    special = _mm256_or_pd(special, _mm256_cmp_pd(_mm256_and_pd(xi, mag), limit, _CMP_NLT_UQ));
+    kd = _mm256_add_pd(_mm256_mul_pd(xi, inv), shift);
+    ki = _mm256_castpd_si256(kd);
+    kd = _mm256_sub_pd(kd, shift);
+    r = _mm256_sub_pd(_mm256_sub_pd(xi, _mm256_mul_pd(kd, ln2hi)), _mm256_mul_pd(kd, ln2lo));
+    j = _mm256_and_si256(ki, mask);
+    scale = _mm256_castsi256_pd(_mm256_add_epi64(
+        _mm256_i64gather_epi64((const long long *)exp_scale, j, 8), _mm256_slli_epi64(ki, 45)));
+    tail = _mm256_i64gather_pd(exp_tail, j, 8);
+    r2 = _mm256_mul_pd(r, r);
+    p = _mm256_add_pd(c4, _mm256_mul_pd(r, c5));
+    p = _mm256_add_pd(c3, _mm256_mul_pd(r, p));
+    p = _mm256_add_pd(c2, _mm256_mul_pd(r, p));
+    p = _mm256_add_pd(r, _mm256_mul_pd(r2, p));
+    _mm256_storeu_pd(y + i, _mm256_add_pd(scale, _mm256_mul_pd(scale, _mm256_add_pd(tail, p))));
+  }
+  return (!_mm256_testz_pd(special, special)) | exp_fast(y + i, x + i, n - i);
+}
+
+static int have_avx2(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2");
+}
+#endif
+
+/* exp over a strided run of T (double or float) in blocks: the fast path
+   into a block on the stack (so the output may be the input itself), the
+   inputs it cannot take through libm, then out. */
 #define EXP_RUN(NAME, T)                                                      \
-  static inline __attribute__((always_inline))                                \
-  int NAME(char **args, const int64_t *st, int64_t n) {                       \
+  static int NAME(char **args, const int64_t *st, int64_t n, const void *ctx) { \
     double x[EXP_BLOCK], y[EXP_BLOCK];                                        \
+    int (*fast)(double *restrict, const double *restrict, int) = exp_fast;    \
+    (void)ctx;                                                                \
+    EXP_PICK(fast);                                                           \
     for (int64_t s = 0; s < n; s += EXP_BLOCK) {                              \
       int m = n - s < EXP_BLOCK ? (int)(n - s) : EXP_BLOCK;                   \
       const char *in = args[1] + s * st[1];                                   \
       char *out = args[0] + s * st[0];                                        \
-      if (st[1] == (int64_t)sizeof(T) && ALIGNED(in, T)) {                    \
-        const T *A = (const T *)in;                                           \
-        for (int i = 0; i < m; i++) x[i] = A[i];                              \
+      const double *xs = x;                                                   \
+      if (sizeof(T) == sizeof(double) && st[1] == 8 && ALIGNED(in, double)) {  \
+        xs = (const double *)in;                                              \
       } else {                                                                \
         for (int i = 0; i < m; i++) {                                         \
           T v;                                                                \
@@ -555,9 +604,9 @@ int exp_fast(double *restrict y, const double *restrict x, int n) {
           x[i] = v;                                                           \
         }                                                                     \
       }                                                                       \
-      if (exp_fast(y, x, m))                                                  \
+      if (fast(y, xs, m))                                                     \
         for (int i = 0; i < m; i++)                                           \
-          if (!EXP_FAST(x[i])) y[i] = exp(x[i]);                              \
+          if (!EXP_FAST(xs[i])) y[i] = exp(xs[i]);                            \
       if (st[0] == (int64_t)sizeof(T) && ALIGNED(out, T)) {                   \
         T *O = (T *)out;                                                      \
         for (int i = 0; i < m; i++) O[i] = (T)y[i];                           \
@@ -571,43 +620,14 @@ int exp_fast(double *restrict y, const double *restrict x, int n) {
     return GB_OK;                                                             \
   }
 
-EXP_RUN(exp_run_d, double)
-EXP_RUN(exp_run_f, float)
-
-static int exp_d_base(char **args, const int64_t *st, int64_t n) { return exp_run_d(args, st, n); }
-static int exp_f_base(char **args, const int64_t *st, int64_t n) { return exp_run_f(args, st, n); }
-
-/* The same code compiled for AVX2 (table loads become gathers of 4). */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define HAVE_AVX2_VARIANT 1
-__attribute__((target("avx2")))
-static int exp_d_avx2(char **args, const int64_t *st, int64_t n) { return exp_run_d(args, st, n); }
-__attribute__((target("avx2")))
-static int exp_f_avx2(char **args, const int64_t *st, int64_t n) { return exp_run_f(args, st, n); }
-
-static int have_avx2(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
-}
-#endif
-
-/* Both variants do the same IEEE operations in the same order (no
-   contraction into FMA), so the result does not depend on the CPU. */
-static int exp_d(char **args, const int64_t *st, int64_t n, const void *ctx) {
-  (void)ctx;
 #ifdef HAVE_AVX2_VARIANT
-  if (have_avx2()) return exp_d_avx2(args, st, n);
+#define EXP_PICK(fast) if (have_avx2()) fast = exp_fast_avx2
+#else
+#define EXP_PICK(fast) (void)0
 #endif
-  return exp_d_base(args, st, n);
-}
 
-static int exp_f(char **args, const int64_t *st, int64_t n, const void *ctx) {
-  (void)ctx;
-#ifdef HAVE_AVX2_VARIANT
-  if (have_avx2()) return exp_f_avx2(args, st, n);
-#endif
-  return exp_f_base(args, st, n);
-}
+EXP_RUN(exp_d, double)
+EXP_RUN(exp_f, float)
 
 /* Loop tables ------------------------------------------------------------------ */
 
@@ -914,6 +934,18 @@ static int run_chunk(const plan *p, const gb_iter *tmpl, int64_t c, int64_t per,
   return GB_OK;
 }
 
+/* Work item c; status is shared with the other threads. */
+static void run_chunks(const plan *p, const gb_iter *it, int64_t c, int64_t per,
+                       int64_t outer, atomic_int *status) {
+  int st;
+  if (atomic_load_explicit(status, memory_order_relaxed) != GB_OK) return;
+  st = gb_interrupted() ? GB_EINTERRUPTED : run_chunk(p, it, c, per, outer);
+  if (st != GB_OK) {
+    int expect = GB_OK;
+    atomic_compare_exchange_strong(status, &expect, st);
+  }
+}
+
 static int run_plan(plan *p) {
   gb_iter it;
   const gb_array *ops[GB_ITER_MAXOP];
@@ -930,21 +962,16 @@ static int run_plan(plan *p) {
     per = it.n >= CHUNK ? 1 : CHUNK / it.n;
     nchunks = (outer + per - 1) / per;
   }
-  /* Threads pay off above about a millisecond of work. */
-  int parallel = nchunks > 1 && total >= (p->heavy ? (1 << 14) : (1 << 18));
-  (void)parallel;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (parallel)
-#endif
-  for (int64_t c = 0; c < nchunks; c++) {
-    int st;
-    if (atomic_load_explicit(&status, memory_order_relaxed) != GB_OK) continue;
-    st = gb_interrupted() ? GB_EINTERRUPTED : run_chunk(p, &it, c, per, outer);
-    if (st != GB_OK) {
-      int expect = GB_OK;
-      atomic_compare_exchange_strong(&status, &expect, st);
-    }
+  /* Threads pay off above about a millisecond of work; below that even an
+     idle parallel region costs more than the arithmetic. */
+  if (nchunks > 1 && total >= (p->heavy ? (1 << 14) : (1 << 18))) {
+#pragma omp parallel for schedule(static)
+    for (int64_t c = 0; c < nchunks; c++) run_chunks(p, &it, c, per, outer, &status);
+    return atomic_load(&status);
   }
+#endif
+  for (int64_t c = 0; c < nchunks; c++) run_chunks(p, &it, c, per, outer, &status);
   return atomic_load(&status);
 }
 
