@@ -779,6 +779,7 @@ static int heavy_unop(int op) {
 /* The driver -------------------------------------------------------------------- */
 
 #define CHUNK 65536          /* elements per work item (one interrupt check) */
+#define CHUNK_HEAVY 8192     /* the same for compute-bound loops (about 50 us) */
 #define BLOCK 1024           /* elements per dtype-conversion block */
 #define MAXIN (GB_ITER_MAXOP - 1)
 
@@ -955,11 +956,12 @@ static int run_plan(plan *p) {
   if (!gb_iter_init(&it, p->nop, ops)) return GB_OK;
   for (int i = 0; i < it.ndim; i++) outer *= it.shape[i];
   total = outer * it.n;
+  int64_t chunk = p->heavy ? CHUNK_HEAVY : CHUNK;
   if (outer == 1) {
-    per = CHUNK;
-    nchunks = (it.n + CHUNK - 1) / CHUNK;
+    per = chunk;
+    nchunks = (it.n + chunk - 1) / chunk;
   } else {
-    per = it.n >= CHUNK ? 1 : CHUNK / it.n;
+    per = it.n >= chunk ? 1 : chunk / it.n;
     nchunks = (outer + per - 1) / per;
   }
 #ifdef _OPENMP
