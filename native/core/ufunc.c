@@ -968,7 +968,7 @@ static int run_plan(plan *p) {
   /* Threads pay off above about a millisecond of work; below that even an
      idle parallel region costs more than the arithmetic. */
   if (nchunks > 1 && total >= (p->heavy ? (1 << 14) : (1 << 18))) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(dynamic)
     for (int64_t c = 0; c < nchunks; c++) run_chunks(p, &it, c, per, outer, &status);
     return atomic_load(&status);
   }

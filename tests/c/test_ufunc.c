@@ -152,6 +152,25 @@ TEST(broadcast_rows_across_chunks) {
   free(out);
 }
 
+/* Vector body and scalar tail give the same bits, so a value's exp does not
+   depend on where it sits (block, chunk or thread boundaries). */
+TEST(exp_does_not_depend_on_position) {
+  enum { N = 1000 };
+  double x[N + 3], y0[N + 3], y1[N + 3];
+  for (int i = 0; i < N + 3; i++) x[i] = (i * 7919 % 2000) * 0.37 - 370;
+  for (int shift = 1; shift <= 3; shift++) {
+    gb_array a0 = view(x, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
+    gb_array a1 = view(x + shift, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
+    gb_array o0 = view(y0, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
+    gb_array o1 = view(y1, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
+    CHECK(gb_unop(GB_EXP, -1, &o0, &a0) == GB_OK);
+    CHECK(gb_unop(GB_EXP, -1, &o1, &a1) == GB_OK);
+    int bad = 0;
+    for (int i = 0; i + shift < N; i++) bad += memcmp(&y0[i + shift], &y1[i], sizeof(double)) != 0;
+    CHECK(bad == 0);
+  }
+}
+
 TEST(shape_and_dtype_errors) {
   double a[3] = {1, 2, 3}, b[2] = {1, 2}, o[3];
   unsigned char flags[3];
@@ -215,6 +234,7 @@ int main(void) {
   RUN(converts_inputs_and_output);
   RUN(strided_converted_input_across_blocks);
   RUN(broadcast_rows_across_chunks);
+  RUN(exp_does_not_depend_on_position);
   RUN(shape_and_dtype_errors);
   RUN(integer_division_by_zero_and_negative_powers);
   RUN(where_counts_nonzero_and_nan_as_true);
