@@ -164,6 +164,10 @@ int gb_inv(gb_array *out, const gb_array *A, int64_t *info) {
    the sign of the row permutation. */
 static int lu_diagonal(const gb_array *A, double **diag, int *perm_sign) {
   int64_t n = A->shape[0];
+  if (n == 0) {                        /* the empty product: det 1 */
+    *perm_sign = 1;
+    return (*diag = dalloc(1)) ? GB_OK : GB_ENOMEM;
+  }
   double *a = fcopy(A, n, n);
   lapack_int *ipiv = malloc(sizeof(lapack_int) * (size_t)(n > 0 ? n : 1));
   double *d = dalloc(n);
