@@ -265,8 +265,9 @@ void gb_filter_temperature(gb_cands *c, double T) {
 }
 
 void gb_filter_top_k(gb_cands *c, int64_t k, int64_t min_keep) {
+  if (k <= 0) return;
   if (k < min_keep) k = min_keep;
-  if (k <= 0 || k >= c->n) return;
+  if (k >= c->n) return;
   memcpy(c->work, c->x, sizeof(double) * (size_t)c->n);
   keep_at_least(c, kth_largest(c->work, c->n, k));
 }

@@ -24,6 +24,7 @@
 #include "internal.h"
 #include "sample.h"
 #include "status.h"
+#include "ufunc.h"
 
 #define SAMPLER_MT "gibbs.sampler"
 #define RNG_MT "gibbs.rng"
@@ -462,12 +463,51 @@ static int l_greedy(lua_State *L) {
   return 1;
 }
 
-/* sample.categorical(logits [, g]): rows of a batch draw from children of g,
-   spawned in row order, so the draws do not depend on the thread count. */
+/*
+** n draws from one distribution: the cumulative weights once, then a
+** 53-bit uniform scaled by their double sum located by binary search, the
+** same exact inverse CDF as a single draw.
+*/
+static int categorical_many(lua_State *L, const logits *lg, gb_rng *g, int64_t n) {
+  gb_cands c;
+  int64_t bad;
+  if (row_cands(lg, 0, &c, module_workspace(L, gb_cands_bytes(lg->vocab)), &bad) != GB_OK)
+    return bad_logits(L, lg, 0, bad);
+  gb_array *out = gbL_newarray(L, GB_INT64, 1, &n);
+  double *cdf = c.work, m = -INFINITY;
+  for (int64_t j = 0; j < c.n; j++) if (c.x[j] > m) m = c.x[j];
+  for (int64_t j = 0; j < c.n; j++) cdf[j] = c.x[j] - m;
+  gb_exp_doubles(cdf, cdf, c.n);
+  for (int64_t j = 1; j < c.n; j++) cdf[j] += cdf[j - 1];
+  double total = cdf[c.n - 1];
+  int64_t *o = (int64_t *)out->data;
+  for (int64_t i = 0; i < n; i++) {
+    double u = gb_rng_uniform(g) * total;
+    int64_t lo = 0, hi = c.n - 1;            /* the first j with cdf[j] > u */
+    while (lo < hi) {
+      int64_t mid = lo + (hi - lo) / 2;
+      if (cdf[mid] > u) hi = mid; else lo = mid + 1;
+    }
+    while (lo > 0 && cdf[lo] == cdf[lo - 1]) lo--;   /* never a zero-weight token */
+    o[i] = c.id[lo] + 1;
+    if ((i & 0xfffff) == 0xfffff) gbL_checkinterrupt(L);
+  }
+  return 1;
+}
+
+/* sample.categorical(logits [, g [, n]]): rows of a batch draw from children
+   of g, spawned in row order, so the draws do not depend on the thread
+   count; n draws from 1-D logits give an int64 array. */
 static int l_categorical(lua_State *L) {
   logits lg;
   checklogits(L, 1, &lg);
   gb_rng *g = optrng(L, 2);
+  if (!lua_isnoneornil(L, 3)) {
+    lua_Integer n = luaL_checkinteger(L, 3);
+    if (lg.batched) return gbL_error(L, "n draws need 1-D logits");
+    if (n < 0) return gbL_error(L, "n must be >= 0, got %lld", (long long)n);
+    return categorical_many(L, &lg, g, n);
+  }
   int64_t *ids = lua_newuserdatauv(L, (sizeof(int64_t) + sizeof(gb_rng)) * (size_t)lg.rows, 0);
   gb_rng *rows = (gb_rng *)(ids + lg.rows);
   if (lg.batched) for (int64_t r = 0; r < lg.rows; r++) gb_rng_spawn(g, &rows[r]);
@@ -759,24 +799,15 @@ static int s_index(lua_State *L) {
     gb_array *o = gbL_newarray(L, GB_FLOAT64, s->rows > 1 ? 2 : 1, shape);
     if (s->nsurp) memcpy(o->data, s->surprises, sizeof(double) * (size_t)(s->nsurp * s->rows));
   } else if (!strcmp(k, "history")) {
-    int64_t n = s->rows ? s->hist[0].n : 0;
-    if (s->rows > 1) return gbL_error(L, "history is per row: use s:history(row)");
-    gb_array *o = gbL_newarray(L, GB_INT64, 1, &n);
-    for (int64_t i = 0; i < n; i++) ((int64_t *)o->data)[i] = s->hist[0].tok[i] + 1;
+    /* an int64 array of 1-based ids; a table of them for a batch */
+    if (s->rows > 1) lua_createtable(L, (int)s->rows, 0);
+    for (int64_t r = 0; r < (s->rows ? s->rows : 1); r++) {
+      int64_t n = s->rows ? s->hist[r].n : 0;
+      gb_array *o = gbL_newarray(L, GB_INT64, 1, &n);
+      for (int64_t i = 0; i < n; i++) ((int64_t *)o->data)[i] = s->hist[r].tok[i] + 1;
+      if (s->rows > 1) lua_rawseti(L, -2, r + 1);
+    }
   } else lua_pushnil(L);
-  return 1;
-}
-
-/* s:history([row]): the tokens of a row's history (1-based ids). */
-static int s_history(lua_State *L) {
-  sampler *s = checksampler(L);
-  lua_Integer r = luaL_optinteger(L, 2, 1);
-  int64_t n = 0;
-  if (s->rows && (r < 1 || r > s->rows))
-    return gbL_error(L, "row %lld out of range 1..%lld", (long long)r, (long long)s->rows);
-  if (s->rows) n = s->hist[r - 1].n;
-  gb_array *o = gbL_newarray(L, GB_INT64, 1, &n);
-  for (int64_t i = 0; i < n; i++) ((int64_t *)o->data)[i] = s->hist[r - 1].tok[i] + 1;
   return 1;
 }
 
@@ -1017,7 +1048,6 @@ static const luaL_Reg sampler_methods[] = {
   {"accept", s_accept},
   {"reset", s_reset},
   {"clone", s_clone},
-  {"history", s_history},
   {NULL, NULL}
 };
 
