@@ -629,6 +629,19 @@ static int have_avx2(void) {
 EXP_RUN(exp_d, double)
 EXP_RUN(exp_f, float)
 
+void gb_exp_doubles(double *y, const double *x, int64_t n) {
+  double in[EXP_BLOCK];
+  int (*fast)(double *restrict, const double *restrict, int) = exp_fast;
+  EXP_PICK(fast);
+  for (int64_t s = 0; s < n; s += EXP_BLOCK) {
+    int m = n - s < EXP_BLOCK ? (int)(n - s) : EXP_BLOCK;
+    memcpy(in, x + s, sizeof(double) * (size_t)m);
+    if (fast(y + s, in, m))
+      for (int i = 0; i < m; i++)
+        if (!EXP_FAST(in[i])) y[s + i] = exp(in[i]);
+  }
+}
+
 /* Loop tables ------------------------------------------------------------------ */
 
 /* Indexed by the loop dtype: bool, int64, float32, float64. */

@@ -30,7 +30,9 @@ typedef struct gbL_Buffer {
 #define GIBBS_MODULES(X) \
   X(array)               \
   X(time)                \
-  X(linalg)
+  X(linalg)              \
+  X(rng)                 \
+  X(sample)
 
 #define GBL_DECLARE(name) int luaopen_##name(lua_State *L);
 GIBBS_MODULES(GBL_DECLARE)
