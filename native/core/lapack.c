@@ -292,6 +292,9 @@ int gb_qr(gb_array *Q, gb_array *R, const gb_array *A, int complete) {
   double *a = fcopy(A, m, cols), *tau = dalloc(k);
   int st = GB_ENOMEM;
   if (!a || !tau) goto done;
+  /* the columns past n are only room for orgqr, but LAPACKE's NaN check
+     reads them: make them zero */
+  memset(a + m * n, 0, sizeof(double) * (size_t)(m * (cols - n)));
   st = lapack_status(LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n,
                                     a, (lapack_int)m, tau));
   if (st != GB_OK) goto done;
