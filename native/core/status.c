@@ -20,6 +20,7 @@ static const char *const status_names[GB_NSTATUS] = {
   "matrix is singular",
   "matrix is not positive definite",
   "iteration did not converge",
+  "input contains NaN or infinity",
 };
 
 const char *gb_strstatus(int status) {

@@ -24,6 +24,7 @@ typedef enum gb_status {
   GB_ESINGULAR,       /* singular matrix */
   GB_ENOTPD,          /* matrix not positive definite */
   GB_ENOCONV,         /* an iteration did not converge */
+  GB_ENONFINITE,      /* input holds NaN or infinity where it may not */
   GB_NSTATUS
 } gb_status;
 

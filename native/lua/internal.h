@@ -29,7 +29,10 @@ typedef struct gbL_Buffer {
    make arrays).  Add a line here when a module is added. */
 #define GIBBS_MODULES(X) \
   X(array)               \
-  X(time)
+  X(time)                \
+  X(linalg)              \
+  X(rng)                 \
+  X(sample)
 
 #define GBL_DECLARE(name) int luaopen_##name(lua_State *L);
 GIBBS_MODULES(GBL_DECLARE)
