@@ -189,10 +189,6 @@ static gb_array *convert(lua_State *L, int dtype) {
 static int finish(lua_State *L, const redargs *r) {
   gb_array *o = gbL_checkarray(L, -1), v;
   if (r->keepdims) return 1;
-  if (!r->has_axis) {
-    gbL_pushelement(L, o->dtype, o->data);
-    return 1;
-  }
   v = *o;
   v.ndim = 0;
   for (int i = 0; i < o->ndim; i++)
@@ -200,6 +196,10 @@ static int finish(lua_State *L, const redargs *r) {
       v.shape[v.ndim] = o->shape[i];
       v.strides[v.ndim++] = o->strides[i];
     }
+  if (v.ndim == 0) {             /* every axis reduced: a Lua number, as NumPy's scalar */
+    gbL_pushelement(L, o->dtype, o->data);
+    return 1;
+  }
   gbL_pushview(L, -1, &v);
   return 1;
 }
@@ -611,10 +611,8 @@ static int quantile(lua_State *L, int median, double scalefac) {
   check(L, gb_quantile(&b, ax, nq, q, median, &o));
   lua_pop(L, 1);
   convert(L, floatof(a->dtype));
-  if (!r.has_axis && !r.keepdims && !qarray) {
-    gb_array *x = gbL_checkarray(L, -1);
-    gbL_pushelement(L, x->dtype, x->data);
-  }
+  gb_array *x = gbL_checkarray(L, -1);
+  if (x->ndim == 0) gbL_pushelement(L, x->dtype, x->data);   /* a number, as NumPy's scalar */
   return 1;
 }
 
