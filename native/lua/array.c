@@ -32,6 +32,7 @@ int luaopen_array(lua_State *L) {
 
   gbL_array_create(L, mod, meth);
   gbL_array_index(L, mod, meth);
+  gbL_array_view(L, mod, meth);
   gbL_array_math(L, mod, meth);
   gbL_array_reduce(L, mod, meth);
   gbL_array_io(L, mod, meth);

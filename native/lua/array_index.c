@@ -1,26 +1,55 @@
 /*
 ** array: properties, element access and indexing.
+**
+**   a[i]                 an element of a 1-D array, else a view along axis 1
+**   a[{i, j}]            an element; fewer indices than axes give a view
+**   a[{i, {2, -1}}]      ranges {lo, hi [, step]}: 1-based, inclusive,
+**   a[{":", 3}]          negative from the end; ":" is the whole axis
+**   a[mask]  a[idx]      a bool array, or an int64 array of indices along
+**                        axis 1: copies
+**
+** Every form can be assigned to, with broadcasting.  Views share the
+** buffer; their headers are computed here in constant time.
 */
 #include <string.h>
 
 #include "internal.h"
 
-/* The byte offset of the element at 1-based Lua indices args[first..]. */
+/* Scalar access ----------------------------------------------------------------- */
+
+static int64_t checkindex(lua_State *L, lua_Integer i, int axis, int64_t len) {
+  int64_t i0 = i < 0 ? len + i : i - 1;
+  if (i == 0 || i0 < 0 || i0 >= len)
+    gbL_error(L, "index %lld out of range for axis %d of length %lld",
+              (long long)i, axis + 1, (long long)len);
+  return i0;
+}
+
+/* The element at 1-based Lua indices args[first..first+n). */
 static char *element(lua_State *L, gb_array *a, int first, int n) {
   char *p = a->data;
   if (n != a->ndim)
     gbL_error(L, "%d indices given for an array of %d dimension%s", n, a->ndim,
               a->ndim == 1 ? "" : "s");
   for (int k = 0; k < n; k++) {
-    lua_Integer i = luaL_checkinteger(L, first + k);
-    int64_t len = a->shape[k];
-    int64_t i0 = i < 0 ? len + i : i - 1;
-    if (i == 0 || i0 < 0 || i0 >= len)
-      gbL_error(L, "index %lld out of range for axis %d of length %lld",
-                (long long)i, k + 1, (long long)len);
-    p += i0 * a->strides[k];
+    int ok;
+    lua_Integer i = lua_tointegerx(L, first + k, &ok);
+    if (!ok) gbL_error(L, "index %d must be an integer, got %s", k + 1, luaL_typename(L, first + k));
+    p += checkindex(L, i, k, a->shape[k]) * a->strides[k];
   }
   return p;
+}
+
+/* Store the Lua value at idx into one element. */
+static void setelement(lua_State *L, int dtype, char *p, int idx) {
+  switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, idx)) gb_set_int(dtype, p, lua_tointeger(L, idx));
+      else gb_set_double(dtype, p, lua_tonumber(L, idx));
+      break;
+    case LUA_TBOOLEAN: gb_set_int(dtype, p, lua_toboolean(L, idx)); break;
+    default: gbL_error(L, "a number or boolean is needed, got %s", luaL_typename(L, idx));
+  }
 }
 
 /* a:get(i, j, ...) */
@@ -34,10 +63,7 @@ static int m_get(lua_State *L) {
 static int m_set(lua_State *L) {
   gb_array *a = gbL_checkarray(L, 1);
   int top = lua_gettop(L);
-  char *p = element(L, a, 2, top - 2);
-  if (lua_isinteger(L, top)) gb_set_int(a->dtype, p, lua_tointeger(L, top));
-  else if (lua_type(L, top) == LUA_TBOOLEAN) gb_set_int(a->dtype, p, lua_toboolean(L, top));
-  else gb_set_double(a->dtype, p, luaL_checknumber(L, top));
+  setelement(L, a->dtype, element(L, a, 2, top - 2), top);
   return 0;
 }
 
@@ -48,7 +74,286 @@ static int mt_len(lua_State *L) {
   return 1;
 }
 
-/* Properties: shape, ndim, size, dtype. */
+/* Views from index keys ---------------------------------------------------------- */
+
+/* An integer entry of a range table, with a default when absent. */
+static lua_Integer range_entry(lua_State *L, int t, int i, lua_Integer def) {
+  int ok;
+  lua_Integer v;
+  if (lua_rawgeti(L, t, i) == LUA_TNIL) { lua_pop(L, 1); return def; }
+  v = lua_tointegerx(L, -1, &ok);
+  if (!ok) gbL_error(L, "range entries must be integers, got %s", luaL_typename(L, -1));
+  lua_pop(L, 1);
+  return v;
+}
+
+/*
+** Narrow axis k of v by the range table at t: {lo, hi [, step]}, inclusive,
+** negative values counting from the end (-1 is the last); {lo} runs to the
+** end and {} is the whole axis.  Endpoints must lie in the axis, except that
+** an empty range (hi = lo - 1 for a positive step) is allowed.
+*/
+static void apply_range(lua_State *L, gb_array *v, int k, int t) {
+  int64_t len = v->shape[k];
+  lua_Integer step = range_entry(L, t, 3, 1);
+  lua_Integer lo = range_entry(L, t, 1, step > 0 ? 1 : -1);
+  lua_Integer hi = range_entry(L, t, 2, step > 0 ? -1 : 1);
+  if (step == 0) gbL_error(L, "range step must not be 0");
+  int64_t l = lo < 0 ? len + lo + 1 : lo, h = hi < 0 ? len + hi + 1 : hi, count;
+  if (step > 0) {
+    count = h >= l ? (h - l) / step + 1 : 0;
+    if (count > 0 ? (l < 1 || h > len) : (l < 1 || l > len + 1 || h < 0))
+      gbL_error(L, "range {%lld, %lld} out of range for axis %d of length %lld",
+                (long long)lo, (long long)hi, k + 1, (long long)len);
+  } else {
+    count = l >= h ? (l - h) / -step + 1 : 0;
+    if (count > 0 && (l > len || h < 1))
+      gbL_error(L, "range {%lld, %lld, %lld} out of range for axis %d of length %lld",
+                (long long)lo, (long long)hi, (long long)step, k + 1, (long long)len);
+  }
+  if (count > 0) v->data += (l - 1) * v->strides[k];
+  v->shape[k] = count;
+  v->strides[k] *= step;
+}
+
+/*
+** The view a key selects: an integer (axis 1), ":" (everything), or a table
+** of per-axis entries.  Integer entries drop their axis.  Returns 1 when
+** every axis got an integer (v->data is then the element).
+*/
+static int key_view(lua_State *L, const gb_array *a, int key, gb_array *v) {
+  int drop[GB_MAXDIM] = {0}, n, ints = 0;
+  *v = *a;
+  if (lua_type(L, key) == LUA_TNUMBER) {
+    int ok;
+    lua_Integer i = lua_tointegerx(L, key, &ok);
+    if (!ok) gbL_error(L, "index must be an integer, got %s", lua_tostring(L, key));
+    if (a->ndim == 0) gbL_error(L, "a 0-d array has no axes to index");
+    v->data += checkindex(L, i, 0, a->shape[0]) * a->strides[0];
+    drop[0] = 1;
+    n = 1;
+    ints = 1;
+  } else if (lua_type(L, key) == LUA_TSTRING) {
+    if (strcmp(lua_tostring(L, key), ":") != 0)
+      gbL_error(L, "unknown field or index '%s'", lua_tostring(L, key));
+    return 0;
+  } else {
+    n = (int)lua_rawlen(L, key);
+    if (n > a->ndim)
+      gbL_error(L, "%d indices given for an array of %d dimension%s", n, a->ndim,
+                a->ndim == 1 ? "" : "s");
+    for (int k = 0; k < n; k++) {
+      int t = lua_rawgeti(L, key, k + 1);
+      if (t == LUA_TNUMBER) {
+        int ok;
+        lua_Integer i = lua_tointegerx(L, -1, &ok);
+        if (!ok) gbL_error(L, "index %d must be an integer, got %s", k + 1, lua_tostring(L, -1));
+        v->data += checkindex(L, i, k, a->shape[k]) * a->strides[k];
+        drop[k] = 1;
+        ints++;
+      } else if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), ":") == 0) {
+        /* the whole axis */
+      } else if (t == LUA_TTABLE && !gbL_testarray(L, -1)) {
+        apply_range(L, v, k, lua_gettop(L));
+      } else {
+        gbL_error(L, "index %d must be an integer, a range {lo, hi [, step]} or \":\", got %s",
+                  k + 1, luaL_typename(L, -1));
+      }
+      lua_pop(L, 1);
+    }
+  }
+  int nd = 0;
+  int64_t size = 1;
+  for (int k = 0; k < a->ndim; k++) {
+    if (drop[k]) continue;
+    v->shape[nd] = v->shape[k];
+    v->strides[nd++] = v->strides[k];
+    size *= v->shape[nd - 1];
+  }
+  v->ndim = nd;
+  v->size = size;
+  return ints == a->ndim;
+}
+
+/* Masks and index arrays ------------------------------------------------------------ */
+
+/* Visit the positions of an array's elements in C order: off[] receives the
+   byte offset into each of two arrays walked with the same index. */
+typedef struct walk {
+  int ndim;
+  int64_t idx[GB_MAXDIM];
+  const int64_t *shape;
+} walk;
+
+static int walk_next(walk *w) {
+  for (int d = w->ndim - 1; d >= 0; d--) {
+    if (++w->idx[d] < w->shape[d]) return 1;
+    w->idx[d] = 0;
+  }
+  return 0;
+}
+
+static int64_t walk_offset(const walk *w, const int64_t *strides) {
+  int64_t off = 0;
+  for (int d = 0; d < w->ndim; d++) off += w->idx[d] * strides[d];
+  return off;
+}
+
+/* The mask at key must have a's leading extents. */
+static void check_mask(lua_State *L, const gb_array *a, const gb_array *m) {
+  int ok = m->ndim <= a->ndim && m->ndim > 0;
+  for (int d = 0; ok && d < m->ndim; d++) ok = m->shape[d] == a->shape[d];
+  if (!ok) {
+    char s1[128], s2[128];
+    gb_format_shape(s1, sizeof s1, m->ndim, m->shape);
+    gb_format_shape(s2, sizeof s2, a->ndim, a->shape);
+    gbL_error(L, "mask of shape %s does not match the array's shape %s", s1, s2);
+  }
+}
+
+/* The sub-array (axes m->ndim..) at a given offset, as a header. */
+static gb_array subarray(const gb_array *a, int skip, char *p) {
+  gb_array s = *a;
+  s.data = p;
+  s.ndim = a->ndim - skip;
+  s.size = 1;
+  for (int d = 0; d < s.ndim; d++) {
+    s.shape[d] = a->shape[d + skip];
+    s.strides[d] = a->strides[d + skip];
+    s.size *= s.shape[d];
+  }
+  return s;
+}
+
+/* Count, and optionally list, the true positions of the mask. */
+static int64_t mask_count(const gb_array *m) {
+  int64_t n = 0;
+  walk w = {m->ndim, {0}, m->shape};
+  if (m->size == 0) return 0;
+  do n += *(m->data + walk_offset(&w, m->strides)) != 0; while (walk_next(&w));
+  return n;
+}
+
+/* The result shape of a[mask]: (count, a's trailing extents). */
+static int masked_shape(const gb_array *a, const gb_array *m, int64_t count, int64_t *shape) {
+  shape[0] = count;
+  for (int d = m->ndim; d < a->ndim; d++) shape[d - m->ndim + 1] = a->shape[d];
+  return a->ndim - m->ndim + 1;
+}
+
+/* Copy between a[mask] (gather) and a dense (count, rest) array. */
+static void masked_copy(lua_State *L, gb_array *a, const gb_array *m, gb_array *dense, int gather) {
+  walk w = {m->ndim, {0}, m->shape};
+  int64_t j = 0;
+  if (m->size == 0) return;
+  do {
+    if (!*(m->data + walk_offset(&w, m->strides))) continue;
+    gb_array s = subarray(a, m->ndim, a->data + walk_offset(&w, a->strides));
+    gb_array d = subarray(dense, 1, dense->data + j++ * dense->strides[0]);
+    int st = gather ? gb_copy(&d, &s) : gb_copy(&s, &d);
+    if (st != GB_OK) gbL_statuserror(L, NULL, st);
+  } while (walk_next(&w));
+}
+
+/* Read the int64 index array's element at walk position as a 0-based
+   index along axis 1 of a. */
+static int64_t take_index(lua_State *L, const gb_array *a, const gb_array *ix, const walk *w) {
+  int64_t i = *(const int64_t *)(ix->data + walk_offset(w, ix->strides));
+  return checkindex(L, i, 0, a->shape[0]);
+}
+
+/* Copy between a[idx] and a dense (idx.shape, rest) array. */
+static void take_copy(lua_State *L, gb_array *a, const gb_array *ix, gb_array *dense, int gather) {
+  walk w = {ix->ndim, {0}, ix->shape};
+  if (ix->size == 0) return;
+  do {
+    int64_t i = take_index(L, a, ix, &w);
+    gb_array s = subarray(a, 1, a->data + i * a->strides[0]);
+    gb_array d = subarray(dense, ix->ndim, dense->data + walk_offset(&w, dense->strides));
+    int st = gather ? gb_copy(&d, &s) : gb_copy(&s, &d);
+    if (st != GB_OK) gbL_statuserror(L, NULL, st);
+  } while (walk_next(&w));
+}
+
+/* Push a[mask] or a[idx] (copies), for the array key at key. */
+static void push_selected(lua_State *L, int self, int key) {
+  gb_array *a = gbL_checkarray(L, self), *k = gbL_checkarray(L, key);
+  int64_t shape[GB_MAXDIM];
+  if (k->dtype == GB_BOOL) {
+    check_mask(L, a, k);
+    int nd = masked_shape(a, k, mask_count(k), shape);
+    gb_array *o = gbL_newarray(L, a->dtype, nd, shape);
+    masked_copy(L, a, k, o, 1);
+  } else if (k->dtype == GB_INT64) {
+    if (a->ndim == 0) gbL_error(L, "a 0-d array has no axes to index");
+    if (k->ndim + a->ndim - 1 > GB_MAXDIM) gbL_error(L, "too many dimensions");
+    memcpy(shape, k->shape, sizeof(int64_t) * (size_t)k->ndim);
+    for (int d = 1; d < a->ndim; d++) shape[k->ndim + d - 1] = a->shape[d];
+    gb_array *o = gbL_newarray(L, a->dtype, k->ndim + a->ndim - 1, shape);
+    take_copy(L, a, k, o, 1);
+  } else {
+    gbL_error(L, "an index array must be bool (a mask) or int64 (indices), got %s",
+              gb_dtype_name(k->dtype));
+  }
+}
+
+/* Assignment -------------------------------------------------------------------------- */
+
+/* dst[...] = the value at val, broadcast to dst's shape. */
+static void assign(lua_State *L, gb_array *dst, int val) {
+  if (lua_type(L, val) == LUA_TNUMBER || lua_type(L, val) == LUA_TBOOLEAN) {
+    gb_array *s = gbL_newarray(L, dst->dtype, 0, NULL);
+    setelement(L, dst->dtype, s->data, val);
+    gb_array b;
+    gb_broadcast_to(s, dst->ndim, dst->shape, &b);
+    gb_copy(dst, &b);
+    return;
+  }
+  luaL_checkany(L, val);
+  gb_array *s = gbL_toarray(L, val, -1);
+  gb_array b;
+  if (gb_broadcast_to(s, dst->ndim, dst->shape, &b) != GB_OK) {
+    char s1[128], s2[128];
+    gb_format_shape(s1, sizeof s1, s->ndim, s->shape);
+    gb_format_shape(s2, sizeof s2, dst->ndim, dst->shape);
+    gbL_error(L, "cannot assign a value of shape %s to a selection of shape %s", s1, s2);
+  }
+  int st = gb_copy(dst, &b);
+  if (st != GB_OK) gbL_statuserror(L, NULL, st);
+}
+
+/* a[mask] = v, a[idx] = v: v broadcast to the selection's shape. */
+static void assign_selected(lua_State *L, int self, int key, int val) {
+  gb_array *a = gbL_checkarray(L, self), *k = gbL_checkarray(L, key);
+  int64_t shape[GB_MAXDIM];
+  int nd;
+  if (k->dtype == GB_BOOL) {
+    check_mask(L, a, k);
+    nd = masked_shape(a, k, mask_count(k), shape);
+  } else if (k->dtype == GB_INT64) {
+    if (a->ndim == 0) gbL_error(L, "a 0-d array has no axes to index");
+    memcpy(shape, k->shape, sizeof(int64_t) * (size_t)k->ndim);
+    for (int d = 1; d < a->ndim; d++) shape[k->ndim + d - 1] = a->shape[d];
+    nd = k->ndim + a->ndim - 1;
+  } else {
+    gbL_error(L, "an index array must be bool (a mask) or int64 (indices), got %s",
+              gb_dtype_name(k->dtype));
+    return;
+  }
+  /* the value, densely in the selection's shape, then scattered */
+  gb_array *dense = gbL_newarray(L, a->dtype, nd, shape);
+  int di = lua_gettop(L);
+  assign(L, dense, val);
+  a = gbL_checkarray(L, self);
+  k = gbL_checkarray(L, key);
+  dense = gbL_checkarray(L, di);
+  if (k->dtype == GB_BOOL) masked_copy(L, a, k, dense, 0);
+  else take_copy(L, a, k, dense, 0);
+}
+
+/* Metamethods ----------------------------------------------------------------------------- */
+
+/* Properties: shape, ndim, size, dtype, T. */
 static int property(lua_State *L, gb_array *a, const char *k) {
   if (strcmp(k, "shape") == 0) {
     lua_createtable(L, a->ndim, 0);
@@ -59,26 +364,63 @@ static int property(lua_State *L, gb_array *a, const char *k) {
   } else if (strcmp(k, "ndim") == 0) lua_pushinteger(L, a->ndim);
   else if (strcmp(k, "size") == 0) lua_pushinteger(L, (lua_Integer)a->size);
   else if (strcmp(k, "dtype") == 0) lua_pushstring(L, gb_dtype_name(a->dtype));
-  else return 0;
+  else if (strcmp(k, "T") == 0) {
+    gb_array v = *a;
+    for (int i = 0; i < a->ndim; i++) {
+      v.shape[i] = a->shape[a->ndim - 1 - i];
+      v.strides[i] = a->strides[a->ndim - 1 - i];
+    }
+    gbL_pushview(L, 1, &v);
+  } else return 0;
   return 1;
 }
 
-/* __index: methods (upvalue 1), then properties. */
+/* __index: methods (upvalue 1), properties, then indices. */
 static int mt_index(lua_State *L) {
-  gb_array *a = gbL_checkarray(L, 1);
-  if (lua_type(L, 2) == LUA_TSTRING) {
+  gb_array *a = gbL_checkarray(L, 1), v;
+  int t = lua_type(L, 2);
+  if (t == LUA_TSTRING) {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
     lua_pop(L, 1);
     if (property(L, a, lua_tostring(L, 2))) return 1;
-    lua_pushnil(L);
+    if (strcmp(lua_tostring(L, 2), ":") != 0) { lua_pushnil(L); return 1; }
+  }
+  if (t == LUA_TNUMBER && lua_isinteger(L, 2) && a->ndim == 1) {
+    lua_Integer i = lua_tointeger(L, 2);
+    if (i == a->shape[0] + 1) { lua_pushnil(L); return 1; }   /* so that ipairs stops */
+    gbL_pushelement(L, a->dtype, a->data + checkindex(L, i, 0, a->shape[0]) * a->strides[0]);
     return 1;
   }
-  if (lua_isinteger(L, 2) && a->ndim == 1) {
-    gbL_pushelement(L, a->dtype, element(L, a, 2, 1));
+  if (t == LUA_TUSERDATA && gbL_testarray(L, 2)) {
+    push_selected(L, 1, 2);
     return 1;
   }
-  return gbL_error(L, "unsupported index of type %s", luaL_typename(L, 2));
+  if (t != LUA_TNUMBER && t != LUA_TTABLE && t != LUA_TSTRING)
+    return gbL_error(L, "cannot index an array with a %s", luaL_typename(L, 2));
+  if (key_view(L, a, 2, &v)) gbL_pushelement(L, a->dtype, v.data);
+  else gbL_pushview(L, 1, &v);
+  return 1;
+}
+
+/* __newindex: assignment through every index form. */
+static int mt_newindex(lua_State *L) {
+  gb_array *a = gbL_checkarray(L, 1), v;
+  int t = lua_type(L, 2);
+  if (t == LUA_TSTRING && strcmp(lua_tostring(L, 2), ":") != 0)
+    return gbL_error(L, "cannot set field '%s' of an array", lua_tostring(L, 2));
+  if (t == LUA_TUSERDATA && gbL_testarray(L, 2)) {
+    assign_selected(L, 1, 2, 3);
+    return 0;
+  }
+  if (t != LUA_TNUMBER && t != LUA_TTABLE && t != LUA_TSTRING)
+    return gbL_error(L, "cannot index an array with a %s", luaL_typename(L, 2));
+  if (key_view(L, a, 2, &v)) {
+    setelement(L, a->dtype, v.data, 3);
+    return 0;
+  }
+  assign(L, &v, 3);
+  return 0;
 }
 
 static const luaL_Reg methods[] = {
@@ -94,6 +436,8 @@ void gbL_array_index(lua_State *L, int mod, int meth) {
   lua_pushvalue(L, meth);
   lua_pushcclosure(L, mt_index, 1);
   lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, mt_newindex);
+  lua_setfield(L, -2, "__newindex");
   lua_pushcfunction(L, mt_len);
   lua_setfield(L, -2, "__len");
   lua_pop(L, 1);

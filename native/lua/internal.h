@@ -119,6 +119,7 @@ void gbL_checkwrite(lua_State *L, const char *path);
 */
 void gbL_array_create(lua_State *L, int mod, int meth);   /* array_create.c */
 void gbL_array_index(lua_State *L, int mod, int meth);    /* array_index.c */
+void gbL_array_view(lua_State *L, int mod, int meth);     /* array_view.c */
 void gbL_array_math(lua_State *L, int mod, int meth);     /* array_math.c */
 void gbL_array_reduce(lua_State *L, int mod, int meth);   /* array_reduce.c */
 void gbL_array_io(lua_State *L, int mod, int meth);       /* array_io.c */

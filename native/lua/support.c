@@ -373,6 +373,11 @@ void gbL_pushfuncname(lua_State *L) {
     }
   }
   lua_settop(L, top);
+  /* metamethods of arrays: a[k] and a[k] = v */
+  if (ar.namewhat && strcmp(ar.namewhat, "metamethod") == 0 && ar.name) {
+    if (strcmp(ar.name, "index") == 0) { lua_pushliteral(L, "array indexing"); return; }
+    if (strcmp(ar.name, "newindex") == 0) { lua_pushliteral(L, "array assignment"); return; }
+  }
   if (ar.name) lua_pushstring(L, ar.name);
   else lua_pushliteral(L, "?");
 }
