@@ -52,17 +52,48 @@ static void setelement(lua_State *L, int dtype, char *p, int idx) {
   }
 }
 
+/*
+** get and set are the hot path of element loops written in Lua, so they
+** check self against the metatable held as their upvalue (no registry
+** lookup) and take 1-D float64 access without the general loop.
+*/
+static gb_array *fastself(lua_State *L) {
+  gb_array *a = lua_touserdata(L, 1);
+  if (a && lua_getmetatable(L, 1)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+    if (same) return a;
+  }
+  return gbL_checkarray(L, 1);
+}
+
 /* a:get(i, j, ...) */
 static int m_get(lua_State *L) {
-  gb_array *a = gbL_checkarray(L, 1);
-  gbL_pushelement(L, a->dtype, element(L, a, 2, lua_gettop(L) - 1));
+  gb_array *a = fastself(L);
+  int n = lua_gettop(L) - 1;
+  if (n == 1 && a->ndim == 1 && a->dtype == GB_FLOAT64 && lua_isinteger(L, 2)) {
+    lua_Integer i = lua_tointeger(L, 2);
+    if (i >= 1 && i <= a->shape[0]) {
+      lua_pushnumber(L, *(double *)(a->data + (i - 1) * a->strides[0]));
+      return 1;
+    }
+  }
+  gbL_pushelement(L, a->dtype, element(L, a, 2, n));
   return 1;
 }
 
 /* a:set(i, j, ..., v) */
 static int m_set(lua_State *L) {
-  gb_array *a = gbL_checkarray(L, 1);
+  gb_array *a = fastself(L);
   int top = lua_gettop(L);
+  if (top == 3 && a->ndim == 1 && a->dtype == GB_FLOAT64 && lua_isinteger(L, 2) &&
+      lua_type(L, 3) == LUA_TNUMBER) {
+    lua_Integer i = lua_tointeger(L, 2);
+    if (i >= 1 && i <= a->shape[0]) {
+      *(double *)(a->data + (i - 1) * a->strides[0]) = lua_tonumber(L, 3);
+      return 0;
+    }
+  }
   setelement(L, a->dtype, element(L, a, 2, top - 2), top);
   return 0;
 }
@@ -386,9 +417,13 @@ static int mt_index(lua_State *L) {
     if (property(L, a, lua_tostring(L, 2))) return 1;
     if (strcmp(lua_tostring(L, 2), ":") != 0) { lua_pushnil(L); return 1; }
   }
+  if (t == LUA_TNUMBER && lua_isinteger(L, 2) && a->ndim >= 1 &&
+      lua_tointeger(L, 2) == a->shape[0] + 1) {
+    lua_pushnil(L);                       /* one past the end: so that ipairs stops */
+    return 1;
+  }
   if (t == LUA_TNUMBER && lua_isinteger(L, 2) && a->ndim == 1) {
     lua_Integer i = lua_tointeger(L, 2);
-    if (i == a->shape[0] + 1) { lua_pushnil(L); return 1; }   /* so that ipairs stops */
     gbL_pushelement(L, a->dtype, a->data + checkindex(L, i, 0, a->shape[0]) * a->strides[0]);
     return 1;
   }
@@ -423,16 +458,15 @@ static int mt_newindex(lua_State *L) {
   return 0;
 }
 
-static const luaL_Reg methods[] = {
-  {"get", m_get},
-  {"set", m_set},
-  {NULL, NULL}
-};
-
 void gbL_array_index(lua_State *L, int mod, int meth) {
   (void)mod;
-  gbL_setfuncs(L, meth, methods);
   luaL_getmetatable(L, GBL_ARRAY);
+  lua_pushvalue(L, -1);
+  lua_pushcclosure(L, m_get, 1);
+  lua_setfield(L, meth, "get");
+  lua_pushvalue(L, -1);
+  lua_pushcclosure(L, m_set, 1);
+  lua_setfield(L, meth, "set");
   lua_pushvalue(L, meth);
   lua_pushcclosure(L, mt_index, 1);
   lua_setfield(L, -2, "__index");
