@@ -55,6 +55,25 @@ local function build_index()
   return index
 end
 
+-- The method tables of gibbs's object types, with the prefix their
+-- reference pages use ("a:sum", "g:normal", "s:sample").  They are found
+-- through a sample object's metatable, so the debug library (absent in the
+-- sandbox) is not needed.
+local function method_tables()
+  local out = {}
+  local function add(prefix, make, field)
+    local ok, obj = pcall(make)
+    local mt = ok and getmetatable(obj)
+    local t = type(mt) == "table" and mt[field]
+    if type(t) == "table" then out[#out + 1] = {prefix = prefix, methods = t} end
+  end
+  if rawget(_G, "array") then add("a", function() return array.new{0} end, "__methods") end
+  if rawget(_G, "rng") then add("g", function() return rng.new(0) end, "__index") end
+  if rawget(_G, "sample") then add("s", function() return sample.chain{seed = 0} end, "__methods") end
+  return out
+end
+help.method_tables = method_tables
+
 -- The public name of a value: "array.zeros", "a:sum", or a module name.
 local function name_of(v)
   for modname, mod in pairs(package.loaded) do
@@ -67,11 +86,9 @@ local function name_of(v)
       end
     end
   end
-  local mt = debug and debug.getregistry and debug.getregistry()["gibbs.array"]
-  local methods = mt and mt.__methods
-  if methods then
-    for k, f in pairs(methods) do
-      if f == v then return "a:" .. k end
+  for _, m in ipairs(method_tables()) do
+    for k, f in pairs(m.methods) do
+      if f == v then return m.prefix .. ":" .. k end
     end
   end
   for k, f in pairs(_G) do
@@ -121,6 +138,8 @@ function help.text(x)
   end
   if name:match("^array:") then name = "a:" .. name:sub(7) end
   if ix.entries[name] then return render(ix.entries[name]) end
+  local alias = help.alias(name)
+  if alias and ix.entries[alias] then return render(ix.entries[alias]) end
   local summary = module_summary(name)
   if summary then return summary end
   -- a global function documented under its own name, e.g. help
@@ -130,6 +149,19 @@ end
 function help.help(x)
   local text, err = help.text(x)
   print(text or err)
+end
+
+-- Methods that are also module functions are documented once, under either
+-- form: a:exp and array.exp, g:normal and rng.normal.
+local owners = {a = "array", g = "rng"}
+function help.alias(name)
+  local obj, f = name:match("^(%a):([%w_]+)$")
+  if obj and owners[obj] then return owners[obj] .. "." .. f end
+  local mod, g = name:match("^([%w_]+)%.([%w_]+)$")
+  for o, m in pairs(owners) do
+    if m == mod then return o .. ":" .. g end
+  end
+  return nil
 end
 
 -- Every documented name, for tests and completion.
