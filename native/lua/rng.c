@@ -6,9 +6,9 @@
 **   rng.normal(...)  ...        the same functions on the default generator
 **
 ** A generator is a userdata "gibbs.rng" holding a gb_rng.  Methods are
-** light C functions in the metatable's __index; the module functions are
-** closures whose upvalue is the default generator, so neither path looks
-** anything up beyond its own arguments.  Other bindings that draw numbers
+** closures in the metatable's __index whose upvalue is the metatable; the
+** module functions are closures whose upvalue is the default generator, so
+** neither path looks anything up beyond its own arguments.  Other bindings that draw numbers
 ** find the default generator in the registry under RNG_DEFAULT.
 **
 ** Draws without a shape return a Lua number (an integer for integer-valued
@@ -72,11 +72,18 @@ static int status_error(lua_State *L, int st) {
 
 /* Arguments ------------------------------------------------------------------ */
 
+/* Methods have the generator metatable as upvalue 1: comparing with it
+   is cheaper than luaL_testudata's lookup in the registry. */
 static gb_rng *checkself(lua_State *L) {
-  gb_rng *g = luaL_testudata(L, 1, RNG_MT);
-  if (!g) rng_error(L, "generator expected as self, got %s (call it as g:name(...))",
-                    luaL_typename(L, 1));
-  return g;
+  gb_rng *g = lua_touserdata(L, 1);
+  if (g && lua_getmetatable(L, 1)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+    if (same) return g;
+  }
+  rng_error(L, "generator expected as self, got %s (call it as g:name(...))",
+            luaL_typename(L, 1));
+  return NULL;
 }
 
 static gb_rng *defgen(lua_State *L) {
@@ -778,7 +785,9 @@ static const luaL_Reg rng_funcs[] = {       /* upvalue: the default generator */
 
 int luaopen_rng(lua_State *L) {
   if (luaL_newmetatable(L, RNG_MT)) {
-    luaL_newlib(L, gen_methods);
+    luaL_newlibtable(L, gen_methods);
+    lua_pushvalue(L, -2);
+    luaL_setfuncs(L, gen_methods, 1);     /* upvalue: the metatable */
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, gen_tostring);
     lua_setfield(L, -2, "__tostring");
