@@ -323,6 +323,7 @@ static void push_table(lua_State *L, const gb_array *a, const char *p, int axis)
   for (int64_t i = 0; i < a->shape[axis]; i++) {
     push_table(L, a, p + i * a->strides[axis], axis + 1);
     lua_rawseti(L, -2, (lua_Integer)(i + 1));
+    if ((i & 4095) == 4095) gbL_checkinterrupt(L);    /* huge, mostly empty shapes */
   }
 }
 

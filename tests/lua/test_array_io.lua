@@ -54,7 +54,8 @@ T.test("gibbs writes exactly the bytes NumPy writes", function()
     array.save(path, c[2])
     T.ok(slurp(path) == slurp(DIR .. c[1] .. ".npy"), c[1] .. ": bytes differ from NumPy's")
     local back = array.load(path)
-    T.eq(back:totable(), c[2]:totable(), c[1] .. ": round trip")
+    T.eq(back.shape, c[2].shape, c[1] .. ": round trip shape")
+    if back.size > 0 then T.eq(back:totable(), c[2]:totable(), c[1] .. ": round trip") end
   end
 end)
 
