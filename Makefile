@@ -34,7 +34,7 @@ CORE_OPT ?= -O3 -fno-math-errno
 ALL_CFLAGS := -std=c11 -Wall -Wextra -fPIC -fopenmp -D_GNU_SOURCE \
               -Inative/core -Inative/lua -Iinterp $(LUA_CFLAGS) $(BLAS_CFLAGS) \
               $(SANFLAGS) $(CFLAGS)
-LIBS     := -llapacke -lopenblas -lreadline -lm -fopenmp -ldl
+LIBS     := -lreadline -lm -fopenmp -ldl -lpthread
 
 CORE_SRC   := $(sort $(wildcard native/core/*.c))
 BIND_SRC   := $(sort $(wildcard native/lua/*.c))

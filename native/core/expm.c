@@ -13,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
-#include <lapacke.h>
 
+#include "blas.h"
 #include "linalg.h"
 #include "status.h"
 
@@ -37,7 +36,7 @@ static const double pade13[] = {64764752532480000., 32382376266240000.,
                                 16380., 182., 1.};
 
 static void mul(int n, const double *a, const double *b, double *c) {
-  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n,
+  gb_blas()->dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n,
               b, n, 0.0, c, n);
 }
 
@@ -90,6 +89,7 @@ static void pade_parts(int n, int m, double **p, double *u, double *v, double *t
 }
 
 int gb_expm(gb_array *out, const gb_array *A) {
+  GB_NEED_BLAS(api);
   if (A->ndim != 2 || A->shape[0] != A->shape[1]) return GB_ESHAPE;
   int64_t n64 = A->shape[0];
   if (out->ndim != 2 || out->shape[0] != n64 || out->shape[1] != n64) return GB_ESHAPE;
@@ -132,7 +132,7 @@ int gb_expm(gb_array *out, const gb_array *A) {
     t[i] = a - b;
     v[i] = a + b;
   }
-  lapack_int r = LAPACKE_dgesv(LAPACK_COL_MAJOR, n, n, t, n, ipiv, v, n);
+  lapack_int r = api->dgesv(LAPACK_COL_MAJOR, n, n, t, n, ipiv, v, n);
   if (r != 0) { st = r > 0 ? GB_ESINGULAR : GB_EINVAL; goto done; }
   for (int i = 0; i < s; i++) {
     if (gb_interrupted()) { st = GB_EINTERRUPTED; goto done; }

@@ -14,9 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
-#include <lapacke.h>
 
+#include "blas.h"
 #include "linalg.h"
 #include "status.h"
 
@@ -143,12 +142,13 @@ static int check_square(const gb_array *A) {
 
 /* Solve A X = B in place of b (n x m, ld n); *info = pivot when singular. */
 static int gesv(const gb_array *A, double *b, int64_t m, int64_t *info) {
+  GB_NEED_BLAS(api);
   int64_t n = A->shape[0];
   double *a = fcopy(A, n, n);
   lapack_int *ipiv = malloc(sizeof(lapack_int) * (size_t)(n > 0 ? n : 1));
   int st = GB_ENOMEM;
   if (a && ipiv) {
-    lapack_int r = LAPACKE_dgesv(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)m,
+    lapack_int r = api->dgesv(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)m,
                                  a, (lapack_int)n, ipiv, b, (lapack_int)n);
     st = lapack_status(r);
     if (r > 0) { st = GB_ESINGULAR; if (info) *info = r; }
@@ -196,6 +196,7 @@ int gb_inv(gb_array *out, const gb_array *A, int64_t *info) {
 /* LU-factorize a copy of A: the diagonal of U into *diag (malloc'd), and
    the sign of the row permutation. */
 static int lu_diagonal(const gb_array *A, double **diag, int *perm_sign) {
+  GB_NEED_BLAS(api);
   int64_t n = A->shape[0];
   if (n == 0) {                        /* the empty product: det 1 */
     *perm_sign = 1;
@@ -206,7 +207,7 @@ static int lu_diagonal(const gb_array *A, double **diag, int *perm_sign) {
   double *d = dalloc(n);
   int st = GB_ENOMEM;
   if (a && ipiv && d) {
-    lapack_int r = LAPACKE_dgetrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n,
+    lapack_int r = api->dgetrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n,
                                   a, (lapack_int)n, ipiv);
     st = r > 0 ? GB_OK : lapack_status(r);   /* r > 0: an exact zero pivot */
     int s = 1;
@@ -255,6 +256,7 @@ int gb_slogdet(const gb_array *A, double *sign, double *logabs) {
 /* Factorizations ------------------------------------------------------------ */
 
 int gb_cholesky(gb_array *L, const gb_array *A, int64_t *info) {
+  GB_NEED_BLAS(api);
   int st = check_square(A);
   if (st != GB_OK) return st;
   int64_t n = A->shape[0];
@@ -262,7 +264,7 @@ int gb_cholesky(gb_array *L, const gb_array *A, int64_t *info) {
   if (n == 0) return GB_OK;
   double *a = fcopy(A, n, n);
   if (!a) return GB_ENOMEM;
-  lapack_int r = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, a, (lapack_int)n);
+  lapack_int r = api->dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, a, (lapack_int)n);
   st = lapack_status(r);
   if (r > 0) { st = GB_ENOTPD; if (info) *info = r; }
   if (st == GB_OK) {
@@ -275,6 +277,7 @@ int gb_cholesky(gb_array *L, const gb_array *A, int64_t *info) {
 }
 
 int gb_qr(gb_array *Q, gb_array *R, const gb_array *A, int complete) {
+  GB_NEED_BLAS(api);
   if (A->ndim != 2) return GB_ESHAPE;
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
   int64_t qc = complete ? m : k, rr = complete ? m : k;
@@ -295,13 +298,13 @@ int gb_qr(gb_array *Q, gb_array *R, const gb_array *A, int complete) {
   /* the columns past n are only room for orgqr, but LAPACKE's NaN check
      reads them: make them zero */
   memset(a + m * n, 0, sizeof(double) * (size_t)(m * (cols - n)));
-  st = lapack_status(LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n,
+  st = lapack_status(api->dgeqrf(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n,
                                     a, (lapack_int)m, tau));
   if (st != GB_OK) goto done;
   for (int64_t i = 0; i < rr; i++)
     for (int64_t j = 0; j < n; j++) setd(R, i, j, i <= j ? a[i + j * m] : 0.0);
   if (Q) {
-    st = lapack_status(LAPACKE_dorgqr(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)qc,
+    st = lapack_status(api->dorgqr(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)qc,
                                       (lapack_int)k, a, (lapack_int)m, tau));
     if (st == GB_OK) st = fstore(Q, a, m);
   }
@@ -312,6 +315,7 @@ done:
 }
 
 int gb_svd(gb_array *U, gb_array *S, gb_array *Vt, const gb_array *A, int full) {
+  GB_NEED_BLAS(api);
   if (A->ndim != 2) return GB_ESHAPE;
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
   int64_t uc = full ? m : k, vr = full ? n : k;
@@ -330,7 +334,7 @@ int gb_svd(gb_array *U, gb_array *S, gb_array *Vt, const gb_array *A, int full) 
   int st = GB_ENOMEM;
   if (!a || !s) goto done;
   if (U && (!(u = dalloc(m * uc)) || !(vt = dalloc(vr * n)))) goto done;
-  lapack_int r = LAPACKE_dgesdd(LAPACK_COL_MAJOR, U ? (full ? 'A' : 'S') : 'N',
+  lapack_int r = api->dgesdd(LAPACK_COL_MAJOR, U ? (full ? 'A' : 'S') : 'N',
                                 (lapack_int)m, (lapack_int)n, a, (lapack_int)m, s,
                                 u, U ? (lapack_int)m : 1, vt, U ? (lapack_int)vr : 1);
   st = r > 0 ? GB_ENOCONV : lapack_status(r);
@@ -343,6 +347,7 @@ done:
 }
 
 int gb_eigh(gb_array *w, gb_array *V, const gb_array *A) {
+  GB_NEED_BLAS(api);
   int st = check_square(A);
   if (st != GB_OK) return st;
   int64_t n = A->shape[0];
@@ -352,7 +357,7 @@ int gb_eigh(gb_array *w, gb_array *V, const gb_array *A) {
   double *a = fcopy(A, n, n), *e = dalloc(n);
   st = GB_ENOMEM;
   if (a && e) {
-    lapack_int r = LAPACKE_dsyevd(LAPACK_COL_MAJOR, V ? 'V' : 'N', 'L',
+    lapack_int r = api->dsyevd(LAPACK_COL_MAJOR, V ? 'V' : 'N', 'L',
                                   (lapack_int)n, a, (lapack_int)n, e);
     st = r > 0 ? GB_ENOCONV : lapack_status(r);
     if (st == GB_OK) st = fstore(w, e, n);
@@ -365,6 +370,7 @@ int gb_eigh(gb_array *w, gb_array *V, const gb_array *A) {
 
 int gb_eig(gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
            const gb_array *A) {
+  GB_NEED_BLAS(api);
   int st = check_square(A);
   if (st != GB_OK) return st;
   int64_t n = A->shape[0];
@@ -378,7 +384,7 @@ int gb_eig(gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
   double *a = fcopy(A, n, n), *re = dalloc(n), *im = dalloc(n), *v = NULL;
   st = GB_ENOMEM;
   if (!a || !re || !im || (Vr && !(v = dalloc(n * n)))) goto done;
-  lapack_int r = LAPACKE_dgeev(LAPACK_COL_MAJOR, 'N', Vr ? 'V' : 'N', (lapack_int)n,
+  lapack_int r = api->dgeev(LAPACK_COL_MAJOR, 'N', Vr ? 'V' : 'N', (lapack_int)n,
                                a, (lapack_int)n, re, im, NULL, 1, v, Vr ? (lapack_int)n : 1);
   st = r > 0 ? GB_ENOCONV : lapack_status(r);
   if (st != GB_OK) goto done;
@@ -408,6 +414,7 @@ done:
 
 int gb_lstsq(gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
              int64_t *rank, const gb_array *A, const gb_array *B, double rcond) {
+  GB_NEED_BLAS(api);
   if (A->ndim != 2 || B->ndim != 2) return GB_ESHAPE;
   int64_t m = A->shape[0], n = A->shape[1], nrhs = B->shape[1], k = m < n ? m : n;
   int64_t ldb = m > n ? m : n;
@@ -426,7 +433,7 @@ int gb_lstsq(gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
   if ((st = gb_copy(&hb, B)) != GB_OK) goto done;
   lapack_int rk = 0;
   if (k > 0 && nrhs > 0) {
-    lapack_int r = LAPACKE_dgelsd(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n,
+    lapack_int r = api->dgelsd(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n,
                                   (lapack_int)nrhs, a, (lapack_int)(m > 0 ? m : 1), b,
                                   (lapack_int)ldb, s, rcond, &rk);
     st = r > 0 ? GB_ENOCONV : lapack_status(r);
@@ -455,6 +462,7 @@ done:
 }
 
 int gb_pinv(gb_array *out, const gb_array *A, double rcond) {
+  GB_NEED_BLAS(api);
   if (A->ndim != 2) return GB_ESHAPE;
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
   if (out->ndim != 2 || out->shape[0] != n || out->shape[1] != m) return GB_ESHAPE;
@@ -469,7 +477,7 @@ int gb_pinv(gb_array *out, const gb_array *A, double rcond) {
          *p = dalloc(n * m);
   int st = GB_ENOMEM;
   if (!a || !s || !u || !vt || !p) goto done;
-  lapack_int r = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', (lapack_int)m, (lapack_int)n,
+  lapack_int r = api->dgesdd(LAPACK_COL_MAJOR, 'S', (lapack_int)m, (lapack_int)n,
                                 a, (lapack_int)m, s, u, (lapack_int)m, vt, (lapack_int)k);
   st = r > 0 ? GB_ENOCONV : lapack_status(r);
   if (st != GB_OK) goto done;
@@ -479,7 +487,7 @@ int gb_pinv(gb_array *out, const gb_array *A, double rcond) {
     for (int64_t j = 0; j < m; j++) u[j + i * m] *= f;
   }
   /* pinv = Vt^T (U / s)^T, an (n, m) product */
-  cblas_dgemm(CblasColMajor, CblasTrans, CblasTrans, (int)n, (int)m, (int)k, 1.0,
+  api->dgemm(CblasColMajor, CblasTrans, CblasTrans, (int)n, (int)m, (int)k, 1.0,
               vt, (int)k, u, (int)m, 0.0, p, (int)n);
   st = fstore(out, p, n);
 done:

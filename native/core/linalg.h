@@ -107,8 +107,9 @@ int gb_vector_norm(const gb_array *a, double p, double *out);
    "2", "-2", "inf", "-inf". */
 int gb_matrix_norm(const gb_array *a, const char *ord, double *out);
 
-/* OpenBLAS threads; gb_blas_threads() reports the current count. */
-void gb_blas_set_threads(int n);
+/* OpenBLAS threads (GB_ENOLIB without OpenBLAS); gb_blas_threads()
+   reports the current count (0 without OpenBLAS). */
+int gb_blas_set_threads(int n);
 int gb_blas_threads(void);
 
 #endif

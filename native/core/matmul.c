@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
 
+#include "blas.h"
 #include "linalg.h"
 #include "status.h"
 
@@ -89,6 +89,7 @@ static int pack(int dtype, mat *m, void **buf) {
 
 /* c = a b through BLAS (float64 and float32); c must be row-major. */
 static int blas_product(int dtype, mat a, mat b, const mat *c) {
+  GB_NEED_BLAS(api);
   CBLAS_TRANSPOSE ta = CblasNoTrans, tb = CblasNoTrans;
   int64_t lda = 1, ldb = 1;
   void *ba = NULL, *bb = NULL;
@@ -108,20 +109,20 @@ static int blas_product(int dtype, mat a, mat b, const mat *c) {
     double *C = (double *)c->p;
     if (m == 1) {            /* matrix-vector: y = op(A) x, x a column of B */
       int incx = (int)(b.r == 1 ? 1 : b.s0), incy = (int)(n == 1 ? 1 : c->s0);
-      if (ta == CblasNoTrans) cblas_dgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0, A, (int)lda, (const double *)b.p, incx, 0.0, C, incy);
-      else cblas_dgemv(CblasRowMajor, CblasTrans, k, n, 1.0, A, (int)lda, (const double *)b.p, incx, 0.0, C, incy);
+      if (ta == CblasNoTrans) api->dgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0, A, (int)lda, (const double *)b.p, incx, 0.0, C, incy);
+      else api->dgemv(CblasRowMajor, CblasTrans, k, n, 1.0, A, (int)lda, (const double *)b.p, incx, 0.0, C, incy);
     } else {
-      cblas_dgemm(CblasRowMajor, ta, tb, n, m, k, 1.0, A, (int)lda, B, (int)ldb, 0.0, C, ldc);
+      api->dgemm(CblasRowMajor, ta, tb, n, m, k, 1.0, A, (int)lda, B, (int)ldb, 0.0, C, ldc);
     }
   } else {
     const float *A = (const float *)a.p, *B = (const float *)b.p;
     float *C = (float *)c->p;
     if (m == 1) {
       int incx = (int)(b.r == 1 ? 1 : b.s0), incy = (int)(n == 1 ? 1 : c->s0);
-      if (ta == CblasNoTrans) cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, A, (int)lda, (const float *)b.p, incx, 0.0f, C, incy);
-      else cblas_sgemv(CblasRowMajor, CblasTrans, k, n, 1.0f, A, (int)lda, (const float *)b.p, incx, 0.0f, C, incy);
+      if (ta == CblasNoTrans) api->sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, A, (int)lda, (const float *)b.p, incx, 0.0f, C, incy);
+      else api->sgemv(CblasRowMajor, CblasTrans, k, n, 1.0f, A, (int)lda, (const float *)b.p, incx, 0.0f, C, incy);
     } else {
-      cblas_sgemm(CblasRowMajor, ta, tb, n, m, k, 1.0f, A, (int)lda, B, (int)ldb, 0.0f, C, ldc);
+      api->sgemm(CblasRowMajor, ta, tb, n, m, k, 1.0f, A, (int)lda, B, (int)ldb, 0.0f, C, ldc);
     }
   }
 done:
@@ -232,5 +233,13 @@ int gb_matmul(gb_array *out, const gb_array *a, const gb_array *b) {
   return st;
 }
 
-void gb_blas_set_threads(int n) { openblas_set_num_threads(n); }
-int gb_blas_threads(void) { return openblas_get_num_threads(); }
+int gb_blas_set_threads(int n) {
+  GB_NEED_BLAS(api);
+  api->set_num_threads(n);
+  return GB_OK;
+}
+
+int gb_blas_threads(void) {
+  const gb_blas_api *api = gb_blas();
+  return api ? api->get_num_threads() : 0;
+}

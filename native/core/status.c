@@ -21,6 +21,7 @@ static const char *const status_names[GB_NSTATUS] = {
   "matrix is not positive definite",
   "iteration did not converge",
   "input contains NaN or infinity",
+  "OpenBLAS or LAPACKE could not be loaded",
 };
 
 const char *gb_strstatus(int status) {

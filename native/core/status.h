@@ -25,6 +25,7 @@ typedef enum gb_status {
   GB_ENOTPD,          /* matrix not positive definite */
   GB_ENOCONV,         /* an iteration did not converge */
   GB_ENONFINITE,      /* input holds NaN or infinity where it may not */
+  GB_ENOLIB,          /* a library loaded on demand (OpenBLAS) is missing */
   GB_NSTATUS
 } gb_status;
 

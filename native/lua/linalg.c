@@ -471,7 +471,7 @@ static int l_matrix_rank(lua_State *L) {
 static int l_set_num_threads(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 1);
   if (n < 1 || n > 1024) return gbL_error(L, "thread count must be 1..1024, got %lld", (long long)n);
-  gb_blas_set_threads((int)n);
+  check(L, gb_blas_set_threads((int)n), 0);
   return 0;
 }
 
@@ -506,8 +506,8 @@ static const luaL_Reg funcs[] = {
 };
 
 int luaopen_linalg(lua_State *L) {
-  const char *env = getenv("GIBBS_NUM_THREADS");
-  if (env && atoi(env) >= 1) gb_blas_set_threads(atoi(env));
+  /* OpenBLAS itself is loaded on first use (native/core/blas.c), which
+     also applies GIBBS_NUM_THREADS */
   luaL_newlib(L, funcs);
   /* a:dot(b) is linalg.matmul(a, b) */
   if (luaL_getmetatable(L, GBL_ARRAY) == LUA_TTABLE &&
