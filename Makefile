@@ -126,7 +126,7 @@ $(BUILD)/gibbs.pc: Makefile
 	@mkdir -p $(dir $@)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: gibbs' 'Description: Lua 5.4 for information-theoretic and stochastic analysis' \
-	  'Version: $(VERSION)' 'Requires.private: lua5.4' \
+	  'Version: $(VERSION)' 'Requires: lua5.4' \
 	  'Libs: -L$${libdir} -lgibbs' 'Libs.private: $(LIBS)' \
 	  'Cflags: -I$${includedir} $(LUA_CFLAGS)' > $@
 
@@ -157,7 +157,7 @@ install: all
 	install -m 755 $(BUILD)/libgibbs.so $(DESTDIR)$(PREFIX)/lib/libgibbs.so
 	install -m 755 $(BUILD)/gibbs.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/gibbs.so
 	install -m 644 interp/gibbs.h $(DESTDIR)$(PREFIX)/include/gibbs.h
-	install -m 644 $(BUILD)/gibbs.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/gibbs.pc
+	sed 's|^prefix=.*|prefix=$(PREFIX)|' $(BUILD)/gibbs.pc > $(DESTDIR)$(PREFIX)/lib/pkgconfig/gibbs.pc
 
 clean:
 	rm -rf build
