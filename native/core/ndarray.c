@@ -56,7 +56,9 @@ int gb_array_init(gb_array *a, int dtype, int ndim, const int64_t *shape,
   for (int i = ndim - 1; i >= 0; i--) {
     a->shape[i] = shape[i];
     a->strides[i] = stride;
-    stride *= shape[i] > 0 ? shape[i] : 1;
+    /* an empty array may have absurd other extents: its strides are never
+       used to reach an element, so saturate instead of overflowing */
+    if (__builtin_mul_overflow(stride, shape[i] > 0 ? shape[i] : 1, &stride)) stride = INT64_MAX;
   }
   if (nbytes) *nbytes = (size_t)size * es;
   return GB_OK;

@@ -1,0 +1,177 @@
+/*
+** The embedding API (interp/gibbs.h): options, running strings and files,
+** calling functions, errors with tracebacks, host arrays without copying
+** and their owner callbacks, the memory limit, the instruction and time
+** budgets, an interrupt from another thread (on a Lua loop and on a native
+** one), the sandbox and the module list.  Every state must stay usable
+** after an error.
+*/
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "gibbs.h"
+
+static gibbs_State *open_with(void (*set)(gibbs_Options *)) {
+  gibbs_Options o;
+  gibbs_options_init(&o);
+  if (set) set(&o);
+  return gibbs_open(&o);
+}
+
+static double number(gibbs_State *G, const char *expr) {
+  char code[256];
+  snprintf(code, sizeof code, "__result = %s", expr);
+  if (gibbs_run_string(G, code, "=number") != GIBBS_OK) return -12345;
+  lua_State *L = gibbs_lua(G);
+  lua_getglobal(L, "__result");
+  double v = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+TEST(runs_strings_and_files_and_calls_functions) {
+  gibbs_State *G = open_with(NULL);
+  CHECK(G != NULL);
+  CHECK(gibbs_run_string(G, "function add(a, b) return a + b, a * b end", "=defs") == GIBBS_OK);
+  lua_State *L = gibbs_lua(G);
+  lua_pushnumber(L, 3);
+  lua_pushnumber(L, 4);
+  CHECK(gibbs_call(G, "add", 2, 2) == GIBBS_OK);
+  CHECK(lua_tonumber(L, -2) == 7 && lua_tonumber(L, -1) == 12);
+  lua_pop(L, 2);
+  FILE *f = fopen("build/test_embed_script.lua", "w");
+  if (f) { fputs("answer = array.range(1, 10):sum()\n", f); fclose(f); }
+  CHECK(gibbs_run_file(G, "build/test_embed_script.lua") == GIBBS_OK);
+  CHECK(number(G, "answer") == 55);
+  remove("build/test_embed_script.lua");
+  gibbs_close(G);
+}
+
+TEST(errors_carry_message_and_traceback) {
+  gibbs_State *G = open_with(NULL);
+  CHECK(gibbs_run_string(G, "local function f() error('boom') end f()", "=chunk") == GIBBS_ERROR);
+  const char *e = gibbs_error(G);
+  CHECK(strstr(e, "boom") != NULL && strstr(e, "traceback") != NULL);
+  CHECK(gibbs_run_string(G, "this is not lua", "=bad") == GIBBS_ESYNTAX);
+  CHECK(gibbs_call(G, "no_such_function", 0, 0) != GIBBS_OK);
+  CHECK(number(G, "1 + 1") == 2);                /* still usable */
+  gibbs_close(G);
+}
+
+static int releases;
+static void release(void *ud, void *data) { (void)data; ++*(int *)ud; }
+
+TEST(host_arrays_are_shared_without_copying) {
+  double x[6] = {1, 2, 3, 4, 5, 6};
+  int64_t shape[2] = {2, 3};
+  releases = 0;
+  gibbs_State *G = open_with(NULL);
+  lua_State *L = gibbs_lua(G);
+  CHECK(gibbs_push_array(L, x, GIBBS_FLOAT64, 2, shape, NULL, release, &releases) == GIBBS_OK);
+  lua_setglobal(L, "x");
+  CHECK(number(G, "x:sum()") == 21);
+  CHECK(gibbs_run_string(G, "x[{2, 3}] = 60; y = x.T", "=w") == GIBBS_OK);
+  CHECK(x[5] == 60);                             /* Lua wrote into host memory */
+  lua_getglobal(L, "y");
+  gibbs_ArrayInfo info;
+  CHECK(gibbs_to_array(L, -1, &info));
+  CHECK(info.data == (void *)x && info.dtype == GIBBS_FLOAT64 && info.ndim == 2);
+  CHECK(info.shape[0] == 3 && info.shape[1] == 2 && info.strides[0] == 8 && info.strides[1] == 24);
+  lua_pop(L, 1);
+  lua_pushnumber(L, 1);
+  CHECK(!gibbs_to_array(L, -1, &info));
+  lua_pop(L, 1);
+  CHECK(releases == 0);
+  gibbs_close(G);
+  CHECK(releases == 1);                          /* exactly once */
+  int64_t bad[1] = {-1};
+  G = open_with(NULL);
+  CHECK(gibbs_push_array(gibbs_lua(G), x, GIBBS_FLOAT64, 1, bad, NULL, NULL, NULL) != GIBBS_OK);
+  gibbs_close(G);
+}
+
+static void small_memory(gibbs_Options *o) { o->mem_limit = 32u << 20; }
+
+TEST(memory_limit_fails_the_run_not_the_host) {
+  gibbs_State *G = open_with(small_memory);
+  CHECK(gibbs_run_string(G, "local t = {} for i = 1, 1e7 do t[i] = {i} end", "=hog") == GIBBS_ENOMEM);
+  CHECK(strstr(gibbs_error(G), "not enough memory") != NULL);
+  CHECK(gibbs_run_string(G, "big = array.zeros(1e8)", "=hog2") == GIBBS_ENOMEM);
+  CHECK(number(G, "array.ones(10):sum()") == 10);
+  gibbs_close(G);
+}
+
+static void budget(gibbs_Options *o) { o->instr_limit = 1000000; }
+static void deadline(gibbs_Options *o) { o->time_limit = 0.3; }
+
+TEST(budgets_end_endless_loops) {
+  gibbs_State *G = open_with(budget);
+  CHECK(gibbs_run_string(G, "while true do end", "=loop") == GIBBS_EINTERRUPTED);
+  CHECK(number(G, "2 * 21") == 42);
+  gibbs_close(G);
+  G = open_with(deadline);
+  CHECK(gibbs_run_string(G, "while true do end", "=loop") == GIBBS_EINTERRUPTED);
+  CHECK(gibbs_run_string(G, "time.sleep(30)", "=sleep") == GIBBS_EINTERRUPTED);
+  CHECK(number(G, "3") == 3);
+  gibbs_close(G);
+}
+
+static void *interrupter(void *G) {
+  struct timespec ts = {0, 200 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  gibbs_interrupt(G);
+  return NULL;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+TEST(interrupt_from_another_thread) {
+  gibbs_State *G = open_with(NULL);
+  const char *loops[] = {
+    "while true do end",                                        /* Lua */
+    "time.sleep(30)",                                           /* native wait */
+    "local a = array.zeros(2e6) for i = 1, 1e6 do a = a:exp() end",  /* native math */
+  };
+  for (int i = 0; i < 3; i++) {
+    pthread_t t;
+    double t0 = now();
+    pthread_create(&t, NULL, interrupter, G);
+    int st = gibbs_run_string(G, loops[i], "=work");
+    pthread_join(t, NULL);
+    CHECK(st == GIBBS_EINTERRUPTED);
+    CHECK(now() - t0 < 5);
+    CHECK(number(G, "1") == 1);                  /* the flag was cleared */
+  }
+  gibbs_close(G);
+}
+
+static void sandbox_only_array(gibbs_Options *o) { o->sandbox = 1; o->modules = "array"; }
+
+TEST(sandbox_and_module_options) {
+  gibbs_State *G = open_with(sandbox_only_array);
+  CHECK(number(G, "os.execute == nil and 1 or 0") == 1);
+  CHECK(number(G, "io.popen == nil and 1 or 0") == 1);
+  CHECK(number(G, "rawget(_G, 'linalg') == nil and 1 or 0") == 1);
+  CHECK(number(G, "array.ones(3):sum()") == 3);
+  CHECK(gibbs_run_string(G, "io.open('/tmp/gibbs_embed_x', 'w')", "=w") == GIBBS_ERROR);
+  gibbs_close(G);
+}
+
+int main(void) {
+  RUN(runs_strings_and_files_and_calls_functions);
+  RUN(errors_carry_message_and_traceback);
+  RUN(host_arrays_are_shared_without_copying);
+  RUN(memory_limit_fails_the_run_not_the_host);
+  RUN(budgets_end_endless_loops);
+  RUN(interrupt_from_another_thread);
+  RUN(sandbox_and_module_options);
+  return check_exit();
+}
