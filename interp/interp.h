@@ -27,6 +27,10 @@ void gibbs_interp_openstdlib(lua_State *L);
 int gibbs_interp_sandbox(lua_State *L, const char *write_dir);
 const char *gibbs_interp_loadmode(lua_State *L);   /* "t" sandboxed, else "bt" */
 
+/* complete.c: the completions of word (sorted, NULL-terminated, malloc'd
+   strings in a malloc'd array; *count of them) */
+char **gibbs_completions(lua_State *L, const char *word, int *count);
+
 /* repl.c */
 int gibbs_repl(gibbs_State *G);
 

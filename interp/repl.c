@@ -121,16 +121,65 @@ static void print_results(gibbs_State *G, int base) {
   lua_settop(L, base);
 }
 
+/* Completion through readline: candidates from complete.c. */
+static lua_State *completion_state;
+static char **candidates;
+static int ncandidates;
+
+static char *generator(const char *text, int state) {
+  static int next;
+  if (state == 0) {
+    for (int i = 0; candidates && i < ncandidates; i++) free(candidates[i]);
+    free(candidates);
+    candidates = gibbs_completions(completion_state, text, &ncandidates);
+    next = 0;
+  }
+  if (!candidates || next >= ncandidates) return NULL;
+  char *s = candidates[next];
+  candidates[next++] = NULL;           /* readline frees what we return */
+  return s;
+}
+
+static char **complete(const char *text, int start, int end) {
+  (void)start; (void)end;
+  rl_completion_append_character = '\0';
+  return rl_completion_matches(text, generator);
+}
+
+/* The history file: GIBBS_HISTORY, else ~/.gibbs_history. */
+static char history_path[4096];
+
+static void history_open(void) {
+  const char *env = getenv("GIBBS_HISTORY"), *home = getenv("HOME");
+  if (env && *env) snprintf(history_path, sizeof history_path, "%s", env);
+  else if (home) snprintf(history_path, sizeof history_path, "%s/.gibbs_history", home);
+  else return;
+  stifle_history(1000);
+  read_history(history_path);
+}
+
+static void history_add(const char *line) {
+  add_history(line);
+  if (!history_path[0]) return;
+  if (append_history(1, history_path) != 0) write_history(history_path);
+  history_truncate_file(history_path, 1000);
+}
+
 int gibbs_repl(gibbs_State *G) {
   lua_State *L = gibbs_lua(G);
   char *text;
   int st;
   if (isatty(STDIN_FILENO)) {
     printf("gibbs %s (%s)  help() for help, Ctrl-D to quit\n", GIBBS_VERSION, LUA_RELEASE);
+    completion_state = L;
+    rl_readline_name = "gibbs";
+    rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,+-*/%^#~[]";
+    rl_attempted_completion_function = complete;
+    history_open();
   }
   while ((st = read_chunk(L, &text)) != -1) {
     int base = lua_gettop(L) - 1;
-    if (text[0] && isatty(STDIN_FILENO)) add_history(text);
+    if (text[0] && isatty(STDIN_FILENO)) history_add(text);
     if (st == LUA_OK) {
       st = gibbs_interp_pcall(G, 0, LUA_MULTRET);
       if (st == GIBBS_OK) {
