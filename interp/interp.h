@@ -31,6 +31,11 @@ const char *gibbs_interp_loadmode(lua_State *L);   /* "t" sandboxed, else "bt" *
    strings in a malloc'd array; *count of them) */
 char **gibbs_completions(lua_State *L, const char *word, int *count);
 
+/* progress.c: the progress bar on stderr */
+void gibbs_progress_install(void);
+size_t gibbs_progress_line(char *buf, size_t n, const char *what, double done,
+                           double total, double elapsed, int width);
+
 /* repl.c */
 int gibbs_repl(gibbs_State *G);
 

@@ -190,6 +190,7 @@ int main(int argc, char **argv) {
   int st = GIBBS_OK;
   parse_args(argc, argv, &c);
   if (c.version) print_version();
+  gibbs_progress_install();
   gibbs_State *G = gibbs_open(&c.opt);
   if (!G) {
     fprintf(stderr, "%s: cannot create state: not enough memory\n", progname);

@@ -58,6 +58,10 @@ int gb_interrupted(void) {
 static gb_progress_fn progress_fn;
 static void *progress_ud;
 static int progress_depth;   /* nested kernels report only at the outer level */
+static int progress_on = 1;
+
+void gb_progress_enable(int on) { progress_on = on; }
+int gb_progress_enabled(void) { return progress_on; }
 
 void gb_set_progress(gb_progress_fn fn, void *ud) {
   progress_fn = fn;
@@ -70,7 +74,7 @@ void gb_progress_begin(const char *what, double total) {
 }
 
 void gb_progress_step(double done) {
-  if (progress_depth == 1 && progress_fn)
+  if (progress_depth == 1 && progress_fn && progress_on)
     progress_fn(progress_ud, GB_PROGRESS_STEP, NULL, done, 0);
 }
 

@@ -63,4 +63,9 @@ void gb_progress_begin(const char *what, double total);
 void gb_progress_step(double done);
 void gb_progress_end(void);
 
+/* Switch reporting of steps on or off (on by default; the reporter also
+   decides for itself, e.g. only on a terminal). */
+void gb_progress_enable(int on);
+int gb_progress_enabled(void);
+
 #endif

@@ -125,6 +125,14 @@ void gbL_array_reduce(lua_State *L, int mod, int meth);   /* array_reduce.c */
 void gbL_array_io(lua_State *L, int mod, int meth);       /* array_io.c */
 void gbL_array_print(lua_State *L, int mod, int meth);    /* array_print.c */
 
+/*
+** Begin a progress report (status.h) whose end is tied to the C function's
+** stack: a to-be-closed value is pushed, so the report ends when the
+** function returns or an error unwinds it.  Leave the pushed value where
+** it is.
+*/
+void gbL_progress_begin(lua_State *L, const char *what, double total);
+
 /* Set the functions of l as fields of the table at idx. */
 void gbL_setfuncs(lua_State *L, int idx, const luaL_Reg *l);
 #endif

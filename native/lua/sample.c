@@ -1010,6 +1010,7 @@ static int l_simulate(lua_State *L) {
   if (a->dtype != GB_FLOAT64 && a->dtype != GB_FLOAT32) a = gbL_toarray(L, 2, GB_FLOAT64);
   if (a->ndim != 2) return gbL_error(L, "logits must be 2-D (steps x vocabulary)");
   int64_t steps = a->shape[0];
+  gbL_progress_begin(L, "simulate", (double)steps);
   gb_array *tok = gbL_newarray(L, GB_INT64, 1, &steps);
   gb_array *sur = gbL_newarray(L, GB_FLOAT64, 1, &steps);
   gb_array *kept = gbL_newarray(L, GB_INT64, 1, &steps);
@@ -1032,7 +1033,10 @@ static int l_simulate(lua_State *L) {
     double bits = -(c.x[gb_cands_find(&c, s->last_token[0])] - gb_cands_logsumexp(&c)) / M_LN2;
     ((double *)sur->data)[t] = bits;
     total += bits;
-    if ((t & 255) == 255) gbL_checkinterrupt(L);
+    if ((t & 255) == 255) {
+      gb_progress_step((double)t);
+      gbL_checkinterrupt(L);
+    }
   }
   lua_createtable(L, 0, 4);
   lua_pushvalue(L, -4); lua_setfield(L, -2, "tokens");

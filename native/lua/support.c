@@ -442,3 +442,22 @@ void gbL_setfuncs(lua_State *L, int idx, const luaL_Reg *l) {
     lua_setfield(L, idx, l->name);
   }
 }
+
+/* Progress reports that end with the C function that began them ---------------- */
+
+static int progress_close(lua_State *L) {
+  (void)L;
+  gb_progress_end();
+  return 0;
+}
+
+void gbL_progress_begin(lua_State *L, const char *what, double total) {
+  lua_newuserdatauv(L, 0, 0);
+  if (luaL_newmetatable(L, "gibbs.progress_guard")) {
+    lua_pushcfunction(L, progress_close);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_setmetatable(L, -2);
+  gb_progress_begin(what, total);
+  lua_toclose(L, -1);
+}

@@ -59,15 +59,72 @@ static int t_it(lua_State *L) {
   return 3;
 }
 
+/* time.progress([on]): switch the progress bar on or off; returns whether
+   it is on. */
+static int t_progress(lua_State *L) {
+  if (!lua_isnoneornil(L, 1)) gb_progress_enable(lua_toboolean(L, 1));
+  lua_pushboolean(L, gb_progress_enabled());
+  return 1;
+}
+
+/* A script's own progress: p = time.progress_bar(total [, what]);
+   p:step([k]) adds k (1) to the count done; p:finish() ends it. */
+#define BAR_MT "gibbs.progress_bar"
+
+typedef struct pbar { double done, total; int open; } pbar;
+
+static int t_progress_bar(lua_State *L) {
+  double total = luaL_checknumber(L, 1);
+  const char *what = luaL_optstring(L, 2, "progress");
+  if (!(total > 0)) gbL_error(L, "total must be positive, got %g", total);
+  pbar *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->done = 0;
+  p->total = total;
+  p->open = 1;
+  luaL_setmetatable(L, BAR_MT);
+  gb_progress_begin(what, total);
+  return 1;
+}
+
+static int bar_step(lua_State *L) {
+  pbar *p = luaL_checkudata(L, 1, BAR_MT);
+  p->done += luaL_optnumber(L, 2, 1);
+  if (p->open) gb_progress_step(p->done);
+  return 0;
+}
+
+static int bar_finish(lua_State *L) {
+  pbar *p = luaL_checkudata(L, 1, BAR_MT);
+  if (p->open) { p->open = 0; gb_progress_end(); }
+  return 0;
+}
+
 static const luaL_Reg time_funcs[] = {
   {"now", t_now},
   {"cpu", t_cpu},
   {"sleep", t_sleep},
   {"it", t_it},
+  {"progress", t_progress},
+  {"progress_bar", t_progress_bar},
+  {NULL, NULL}
+};
+
+static const luaL_Reg bar_methods[] = {
+  {"step", bar_step},
+  {"finish", bar_finish},
   {NULL, NULL}
 };
 
 int luaopen_time(lua_State *L) {
+  if (luaL_newmetatable(L, BAR_MT)) {
+    luaL_newlib(L, bar_methods);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "__methods");
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, bar_finish);     /* a bar dropped unfinished ends */
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
   luaL_newlib(L, time_funcs);
   return 1;
 }
