@@ -10,8 +10,11 @@
 PREFIX  ?= /usr/local
 VERSION := 0.1.0
 
-DEB_PACKAGES := liblua5.4-dev lua5.4 libopenblas-dev liblapacke-dev \
-                libreadline-dev pkg-config
+# The build and the tests: the compiler, the libraries, lua5.4 (the embed
+# scripts and the gibbs.so test) and bsdutils (script(1), the REPL's
+# terminal in the tests).
+DEB_PACKAGES := gcc libc6-dev liblua5.4-dev lua5.4 libopenblas-dev liblapacke-dev \
+                libreadline-dev pkg-config bsdutils
 BENCH_PACKAGES := python3-numpy python3-scipy python3-sklearn
 
 ifeq ($(SANITIZE),1)
