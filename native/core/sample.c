@@ -264,19 +264,111 @@ void gb_filter_temperature(gb_cands *c, double T) {
   }
 }
 
+/*
+** The k-th largest of x[0..n) for a small k: a min-heap of the k largest
+** seen so far, so that almost every element costs one comparison with the
+** heap's top and the pass runs at memory speed.  heap has room for k.
+*/
+static double kth_largest_heap(const double *x, int64_t n, int64_t k, double *heap) {
+  for (int64_t i = 0; i < k; i++) {               /* heapify the first k */
+    int64_t j = i;
+    heap[j] = x[i];
+    while (j > 0 && heap[(j - 1) / 2] > heap[j]) {
+      double t = heap[j]; heap[j] = heap[(j - 1) / 2]; heap[(j - 1) / 2] = t;
+      j = (j - 1) / 2;
+    }
+  }
+  for (int64_t i = k; i < n; i++) {
+    if (!(x[i] > heap[0])) continue;
+    int64_t j = 0;                                /* replace the top, sift down */
+    heap[0] = x[i];
+    for (;;) {
+      int64_t l = 2 * j + 1, r = l + 1, m = j;
+      if (l < k && heap[l] < heap[m]) m = l;
+      if (r < k && heap[r] < heap[m]) m = r;
+      if (m == j) break;
+      double t = heap[j]; heap[j] = heap[m]; heap[m] = t;
+      j = m;
+    }
+  }
+  return heap[0];
+}
+
 void gb_filter_top_k(gb_cands *c, int64_t k, int64_t min_keep) {
   if (k <= 0) return;
   if (k < min_keep) k = min_keep;
   if (k >= c->n) return;
+  if (k <= 512) {
+    keep_at_least(c, kth_largest_heap(c->x, c->n, k, c->work));
+    return;
+  }
   memcpy(c->work, c->x, sizeof(double) * (size_t)c->n);
   keep_at_least(c, kth_largest(c->work, c->n, k));
+}
+
+/*
+** Top-p over a large vocabulary without sorting: the weights go into
+** buckets by distance below the largest logit (monotonic, so the buckets
+** are in probability order), the bucket where the running mass crosses the
+** target is found, and only that bucket's tokens are ordered exactly (by
+** mass_cut, with the same tie rule as keep_by_mass).  Returns 0 when it
+** cannot decide (rounding at the boundary, min_keep): the caller then uses
+** the general selection.
+*/
+#define NBUCKETS 2048
+#define BUCKET_RANGE 48.0          /* logits further below the max weigh < e^-48 */
+
+static int top_p_buckets(gb_cands *c, const double *w, double m, double target, int64_t min_keep) {
+  static __thread double mass[NBUCKETS];
+  static __thread int64_t count[NBUCKETS];
+  const double scale = NBUCKETS / BUCKET_RANGE;
+  memset(mass, 0, sizeof mass);
+  memset(count, 0, sizeof count);
+  for (int64_t j = 0; j < c->n; j++) {
+    double d = (m - c->x[j]) * scale;
+    int b = d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1;
+    mass[b] += w[j];
+    count[b]++;
+  }
+  double acc = 0.0;
+  int64_t before = 0;
+  int bb = 0;
+  while (bb < NBUCKETS && acc + mass[bb] < target) { acc += mass[bb]; before += count[bb]; bb++; }
+  if (bb == NBUCKETS) return 0;
+  item *items = work_items(c);
+  int64_t k = 0;
+  for (int64_t j = 0; j < c->n; j++) {
+    double d = (m - c->x[j]) * scale;
+    int b = d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1;
+    if (b == bb) items[k++] = (item){c->x[j], w[j], j};
+  }
+  double K;
+  int64_t P;
+  mass_cut(items, k, target - acc, &K, &P);
+  if (K == -INFINITY) return 0;
+  int64_t kept = before;
+  for (int64_t i = 0; i < k; i++) kept += item_kept(items[i].key, items[i].pos, K, P);
+  if (kept < min_keep) return 0;
+  int64_t n = 0;
+  for (int64_t j = 0; j < c->n; j++) {
+    double d = (m - c->x[j]) * scale;
+    int b = d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1;
+    if (b < bb || (b == bb && item_kept(c->x[j], j, K, P))) {
+      c->id[n] = c->id[j];
+      c->x[n] = c->x[j];
+      n++;
+    }
+  }
+  c->n = n;
+  return 1;
 }
 
 void gb_filter_top_p(gb_cands *c, double p, int64_t min_keep) {
   if (!(p < 1.0)) return;
   if (!(p > 0.0)) { gb_filter_top_k(c, 1, min_keep); return; }
-  double *w = c->work;
-  double s = weights(c, w, NULL);
+  double *w = c->work, m;
+  double s = weights(c, w, &m);
+  if (c->n > 4096 && top_p_buckets(c, w, m, p * s, min_keep)) return;
   keep_by_mass(c, c->x, w, p * s, min_keep, work_items(c));
 }
 

@@ -334,3 +334,31 @@ T.test("simulate reports tokens, surprises, kept sizes and the perplexity", func
   T.near(r.surprises:get(1), 3, 1e-15, 0, "uniform over 8: 3 bits")
   T.near(r.perplexity, 8, 1e-14)
 end)
+
+T.test("top-p over large vocabularies (the bucketed path) keeps exactly the sorted prefix", function()
+  local g = rng.new(5)
+  for trial = 1, 12 do
+    local l = g:normal(20000) * (trial % 5 + 0.5)
+    if trial % 3 == 0 then l[{{1, 100}}] = 2.5 end       -- a block of ties
+    local t = l:totable()
+    local idx = {}
+    for i = 1, #t do idx[i] = i end
+    table.sort(idx, function(a, b) if t[a] ~= t[b] then return t[a] > t[b] end return a < b end)
+    local m, w, S = l:max(), {}, 0
+    for i = 1, #t do w[i] = math.exp(t[i] - m); S = S + w[i] end
+    for _, p in ipairs({0.1, 0.5, 0.95, 0.999}) do
+      local acc, kept = 0, {}
+      for _, i in ipairs(idx) do
+        kept[i] = true
+        acc = acc + w[i]
+        if acc >= p * S then break end
+      end
+      local f = sample.top_p(l, p):totable()
+      for i = 1, #t do
+        if (f[i] > -math.huge) ~= (kept[i] == true) then
+          error(string.format("trial %d, p %g: token %d (logit %g) differs", trial, p, i, t[i]), 0)
+        end
+      end
+    end
+  end
+end)
