@@ -25,6 +25,8 @@ struct gibbs_State {
   int why;                   /* GIBBS_* code of the last budget stop */
   int interactive;           /* SIGINT interrupts runs */
   char *error;               /* last error message with traceback */
+  struct { void *p; size_t size; } cache[4];   /* freed big blocks, see below */
+  size_t cached;             /* bytes held in cache */
 };
 
 /* Instructions between two looks at the clock and the interrupt flag. */
@@ -36,17 +38,75 @@ static gibbs_State **extraspace(lua_State *L) {
 
 /* Allocation --------------------------------------------------------------- */
 
+/*
+** Big blocks (array buffers of 4 MiB and more) are kept for reuse when
+** freed, a few at a time: a fresh block of that size comes from mmap and
+** costs a page fault per 4 KiB on first touch, which dominates an
+** expression such as a * b + c on large arrays.  The cache holds at most 4
+** blocks and 256 MiB, and never lets cached plus live memory exceed the
+** state's memory limit.
+*/
+#define BIG_BLOCK ((size_t)4 << 20)
+#define CACHE_MAX ((size_t)256 << 20)
+
+static void *cache_take(gibbs_State *G, size_t n) {
+  for (int i = 0; i < 4; i++)
+    if (G->cache[i].p && G->cache[i].size >= n && G->cache[i].size - n <= n / 4) {
+      void *p = G->cache[i].p;
+      G->cached -= G->cache[i].size;
+      G->cache[i].p = NULL;
+      return p;
+    }
+  return NULL;
+}
+
+static int cache_keep(gibbs_State *G, void *p, size_t n) {
+  if (n > CACHE_MAX / 2) return 0;
+  if (G->mem_limit && G->used + G->cached + n > G->mem_limit) return 0;
+  int slot = -1;
+  for (int i = 0; i < 4 && slot < 0; i++) if (!G->cache[i].p) slot = i;
+  if (slot < 0) {                          /* full: drop the first */
+    slot = 0;
+    free(G->cache[0].p);
+    G->cached -= G->cache[0].size;
+  }
+  while (G->cached + n > CACHE_MAX) {      /* too big: drop others */
+    int j = -1;
+    for (int i = 0; i < 4; i++) if (G->cache[i].p && i != slot) j = i;
+    if (j < 0) return 0;
+    free(G->cache[j].p);
+    G->cached -= G->cache[j].size;
+    G->cache[j].p = NULL;
+  }
+  G->cache[slot].p = p;
+  G->cache[slot].size = n;
+  G->cached += n;
+  return 1;
+}
+
+static void cache_clear(gibbs_State *G) {
+  for (int i = 0; i < 4; i++) { free(G->cache[i].p); G->cache[i].p = NULL; }
+  G->cached = 0;
+}
+
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   gibbs_State *G = ud;
   if (ptr == NULL) osize = 0;
   if (nsize == 0) {
-    free(ptr);
+    if (osize < BIG_BLOCK || !cache_keep(G, ptr, osize)) free(ptr);
     G->used -= osize;
     return NULL;
   }
-  if (G->mem_limit && nsize > osize && G->used + (nsize - osize) > G->mem_limit)
+  if (G->mem_limit && nsize > osize && G->used + (nsize - osize) > G->mem_limit) {
+    cache_clear(G);
     return NULL;            /* Lua collects and retries, then raises "not enough memory" */
-  void *p = realloc(ptr, nsize);
+  }
+  void *p = ptr == NULL && nsize >= BIG_BLOCK ? cache_take(G, nsize) : NULL;
+  if (!p) p = realloc(ptr, nsize);
+  if (!p && G->cached) {    /* the system is short: give the cache back and retry */
+    cache_clear(G);
+    p = realloc(ptr, nsize);
+  }
   if (p) G->used = G->used - osize + nsize;
   return p;
 }
@@ -178,6 +238,7 @@ gibbs_State *gibbs_open(const gibbs_Options *o) {
 void gibbs_close(gibbs_State *G) {
   if (!G) return;
   lua_close(G->L);
+  cache_clear(G);
   free(G->error);
   free(G);
 }
