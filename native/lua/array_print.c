@@ -26,7 +26,24 @@ typedef struct printopts {
   int64_t threshold;
 } printopts;
 
-static printopts opts = {8, 3, 75, 0, 1000};
+/* The options of this Lua state, kept in the registry (each embedded
+   state has its own). */
+#define OPTS_KEY "gibbs.printopts"
+
+static printopts *getopts(lua_State *L) {
+  printopts *o;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, OPTS_KEY) == LUA_TUSERDATA) {
+    o = lua_touserdata(L, -1);
+  } else {
+    lua_pop(L, 1);
+    o = lua_newuserdatauv(L, sizeof *o, 0);
+    *o = (printopts){8, 3, 75, 0, 1000};
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, OPTS_KEY);
+  }
+  lua_pop(L, 1);                   /* the registry keeps it alive */
+  return o;
+}
 
 /* How elements are written, decided from every element shown. */
 typedef struct format {
@@ -294,7 +311,9 @@ static void push_text(lua_State *L, const gb_array *a, const printopts *po) {
 }
 
 static int mt_tostring(lua_State *L) {
-  push_text(L, gbL_checkarray(L, 1), &opts);
+  gb_array *a = gbL_checkarray(L, 1);
+  printopts o = *getopts(L);
+  push_text(L, a, &o);
   return 1;
 }
 
@@ -315,7 +334,7 @@ static int opt_int(lua_State *L, int t, const char *k, int lo, int hi, int def) 
 /* array.set_printoptions{precision=, threshold=, edgeitems=, linewidth=, suppress=} */
 static int a_set_printoptions(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  printopts o = opts;
+  printopts *cur = getopts(L), o = *cur;
   o.precision = opt_int(L, 1, "precision", 0, 17, o.precision);
   o.edgeitems = opt_int(L, 1, "edgeitems", 1, 1000, o.edgeitems);
   o.linewidth = opt_int(L, 1, "linewidth", 20, 100000, o.linewidth);
@@ -329,12 +348,13 @@ static int a_set_printoptions(lua_State *L) {
   lua_getfield(L, 1, "suppress");
   if (!lua_isnil(L, -1)) o.suppress = lua_toboolean(L, -1);
   lua_pop(L, 1);
-  opts = o;
+  *cur = o;
   return 0;
 }
 
 /* array.get_printoptions(): the current options as a table. */
 static int a_get_printoptions(lua_State *L) {
+  printopts opts = *getopts(L);
   lua_createtable(L, 0, 5);
   lua_pushinteger(L, opts.precision); lua_setfield(L, -2, "precision");
   lua_pushinteger(L, (lua_Integer)opts.threshold); lua_setfield(L, -2, "threshold");
