@@ -30,44 +30,8 @@
 
 /* Errors ------------------------------------------------------------------ */
 
-/* Push "g:name" for a generator method, else what gbL_pushfuncname finds. */
-static void pushname(lua_State *L) {
-  lua_Debug ar;
-  int top = lua_gettop(L);
-  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "f", &ar)) {
-    int f = lua_gettop(L);
-    if (luaL_getmetatable(L, RNG_MT) == LUA_TTABLE &&
-        lua_getfield(L, -1, "__index") == LUA_TTABLE) {
-      lua_pushnil(L);
-      while (lua_next(L, -2)) {
-        if (lua_type(L, -2) == LUA_TSTRING && lua_rawequal(L, -1, f)) {
-          lua_pushfstring(L, "g:%s", lua_tostring(L, -2));
-          lua_replace(L, top + 1);
-          lua_settop(L, top + 1);
-          return;
-        }
-        lua_pop(L, 1);
-      }
-    }
-  }
-  lua_settop(L, top);
-  gbL_pushfuncname(L);
-}
-
-/* Raise "g:name: message" or "rng.name: message" (C printf formats). */
-static int rng_error(lua_State *L, const char *fmt, ...) {
-  char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  pushname(L);
-  lua_pushfstring(L, "%s: %s", lua_tostring(L, -1), msg);
-  return lua_error(L);
-}
-
 static int status_error(lua_State *L, int st) {
-  return rng_error(L, "%s", gb_strstatus(st));
+  return gbL_error(L, "%s", gb_strstatus(st));
 }
 
 /* Arguments ------------------------------------------------------------------ */
@@ -81,7 +45,7 @@ static gb_rng *checkself(lua_State *L) {
     lua_pop(L, 1);
     if (same) return g;
   }
-  rng_error(L, "generator expected as self, got %s (call it as g:name(...))",
+  gbL_error(L, "generator expected as self, got %s (call it as g:name(...))",
             luaL_typename(L, 1));
   return NULL;
 }
@@ -92,7 +56,7 @@ static gb_rng *defgen(lua_State *L) {
 
 static double checknum(lua_State *L, int idx, const char *what) {
   if (lua_type(L, idx) != LUA_TNUMBER)
-    rng_error(L, "%s must be a number, got %s", what, luaL_typename(L, idx));
+    gbL_error(L, "%s must be a number, got %s", what, luaL_typename(L, idx));
   return lua_tonumber(L, idx);
 }
 
@@ -106,25 +70,25 @@ static int64_t checkint(lua_State *L, int idx, const char *what) {
   lua_Integer v = lua_tointegerx(L, idx, &ok);
   if (!ok) {
     if (lua_type(L, idx) == LUA_TNUMBER)
-      rng_error(L, "%s must be an integer, got %g", what, (double)lua_tonumber(L, idx));
-    rng_error(L, "%s must be an integer, got %s", what, luaL_typename(L, idx));
+      gbL_error(L, "%s must be an integer, got %g", what, (double)lua_tonumber(L, idx));
+    gbL_error(L, "%s must be an integer, got %s", what, luaL_typename(L, idx));
   }
   return (int64_t)v;
 }
 
 static double checkfinite(lua_State *L, double v, const char *what) {
-  if (!isfinite(v)) rng_error(L, "%s must be finite, got %g", what, v);
+  if (!isfinite(v)) gbL_error(L, "%s must be finite, got %g", what, v);
   return v;
 }
 
 /* A scale-like parameter: finite and >= 0. */
 static double checkscale(lua_State *L, double v, const char *what) {
-  if (!(v >= 0) || !isfinite(v)) rng_error(L, "%s must be finite and >= 0, got %g", what, v);
+  if (!(v >= 0) || !isfinite(v)) gbL_error(L, "%s must be finite and >= 0, got %g", what, v);
   return v;
 }
 
 static double checkpositive(lua_State *L, double v, const char *what) {
-  if (!(v > 0) || !isfinite(v)) rng_error(L, "%s must be finite and > 0, got %g", what, v);
+  if (!(v > 0) || !isfinite(v)) gbL_error(L, "%s must be finite and > 0, got %g", what, v);
   return v;
 }
 
@@ -134,21 +98,21 @@ static int optshape(lua_State *L, int idx, int64_t *shape) {
   if (t == LUA_TNONE || t == LUA_TNIL) return -1;
   if (t == LUA_TNUMBER) {
     shape[0] = checkint(L, idx, "shape");
-    if (shape[0] < 0) rng_error(L, "shape must not be negative, got %lld", (long long)shape[0]);
+    if (shape[0] < 0) gbL_error(L, "shape must not be negative, got %lld", (long long)shape[0]);
     return 1;
   }
   if (t != LUA_TTABLE || gbL_testarray(L, idx))
-    rng_error(L, "shape must be an integer or a table of integers, got %s", luaL_typename(L, idx));
+    gbL_error(L, "shape must be an integer or a table of integers, got %s", luaL_typename(L, idx));
   lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
-  if (n > GB_MAXDIM) rng_error(L, "shape has %d dimensions, at most %d allowed", (int)n, GB_MAXDIM);
+  if (n > GB_MAXDIM) gbL_error(L, "shape has %d dimensions, at most %d allowed", (int)n, GB_MAXDIM);
   for (lua_Integer i = 1; i <= n; i++) {
     int ok;
     lua_rawgeti(L, idx, i);
     lua_Integer v = lua_tointegerx(L, -1, &ok);
     if (!ok || lua_type(L, -1) != LUA_TNUMBER)
-      rng_error(L, "shape[%d] must be an integer, got %s", (int)i,
+      gbL_error(L, "shape[%d] must be an integer, got %s", (int)i,
                 lua_type(L, -1) == LUA_TNUMBER ? "a float" : luaL_typename(L, -1));
-    if (v < 0) rng_error(L, "shape[%d] must not be negative, got %lld", (int)i, (long long)v);
+    if (v < 0) gbL_error(L, "shape[%d] must not be negative, got %lld", (int)i, (long long)v);
     shape[i - 1] = (int64_t)v;
     lua_pop(L, 1);
   }
@@ -178,7 +142,7 @@ static gb_array *newresult(lua_State *L, int dtype, int nd, const int64_t *shape
   if (gb_array_init(&h, dtype, nd, shape, &nbytes) != GB_OK) {
     char buf[256];
     gb_format_shape(buf, sizeof buf, nd, shape);
-    rng_error(L, "an array of shape %s is too large", buf);
+    gbL_error(L, "an array of shape %s is too large", buf);
   }
   gb_array *a = gbL_newarray(L, dtype, nd, shape);
   hugepages(a->data, nbytes);
@@ -188,7 +152,7 @@ static gb_array *newresult(lua_State *L, int dtype, int nd, const int64_t *shape
 /* shape followed by one more axis of length d. */
 static int appendaxis(lua_State *L, int nd, int64_t *shape, int64_t d) {
   if (nd < 0) nd = 0;
-  if (nd >= GB_MAXDIM) rng_error(L, "shape has too many dimensions");
+  if (nd >= GB_MAXDIM) gbL_error(L, "shape has too many dimensions");
   shape[nd] = d;
   return nd + 1;
 }
@@ -200,20 +164,20 @@ static int appendaxis(lua_State *L, int nd, int64_t *shape, int64_t d) {
 static gb_array *checkvector(lua_State *L, int idx, const char *what) {
   gb_array *src = gbL_testarray(L, idx);
   if (src) {
-    if (src->ndim != 1) rng_error(L, "%s must be 1-D, got %d dimensions", what, src->ndim);
+    if (src->ndim != 1) gbL_error(L, "%s must be 1-D, got %d dimensions", what, src->ndim);
     gb_array *v = gbL_newarray(L, GB_FLOAT64, 1, src->shape);
     gb_copy(v, src);
     return v;
   }
   if (lua_type(L, idx) != LUA_TTABLE)
-    rng_error(L, "%s must be an array or a table of numbers, got %s", what, luaL_typename(L, idx));
+    gbL_error(L, "%s must be an array or a table of numbers, got %s", what, luaL_typename(L, idx));
   int64_t n = (int64_t)lua_rawlen(L, idx);
   gb_array *v = gbL_newarray(L, GB_FLOAT64, 1, &n);
   double *d = (double *)v->data;
   for (int64_t i = 0; i < n; i++) {
     lua_rawgeti(L, idx, (lua_Integer)(i + 1));
     if (lua_type(L, -1) != LUA_TNUMBER)
-      rng_error(L, "%s[%lld] must be a number, got %s", what, (long long)(i + 1), luaL_typename(L, -1));
+      gbL_error(L, "%s[%lld] must be a number, got %s", what, (long long)(i + 1), luaL_typename(L, -1));
     d[i] = lua_tonumber(L, -1);
     lua_pop(L, 1);
   }
@@ -226,25 +190,25 @@ static gb_array *checkvector(lua_State *L, int idx, const char *what) {
 */
 static void checkweights(lua_State *L, double *w, int64_t k, const char *what, int logs) {
   double total = 0;
-  if (k == 0) rng_error(L, "%s must not be empty", what);
+  if (k == 0) gbL_error(L, "%s must not be empty", what);
   for (int64_t i = 0; i < k; i++) {
-    if (w[i] != w[i]) rng_error(L, "%s[%lld] is NaN", what, (long long)(i + 1));
+    if (w[i] != w[i]) gbL_error(L, "%s[%lld] is NaN", what, (long long)(i + 1));
     if (logs) {
-      if (w[i] == HUGE_VAL) rng_error(L, "%s[%lld] is +inf", what, (long long)(i + 1));
+      if (w[i] == HUGE_VAL) gbL_error(L, "%s[%lld] is +inf", what, (long long)(i + 1));
       continue;
     }
-    if (w[i] < 0) rng_error(L, "%s[%lld] is negative (%g)", what, (long long)(i + 1), w[i]);
-    if (w[i] == HUGE_VAL) rng_error(L, "%s[%lld] is infinite", what, (long long)(i + 1));
+    if (w[i] < 0) gbL_error(L, "%s[%lld] is negative (%g)", what, (long long)(i + 1), w[i]);
+    if (w[i] == HUGE_VAL) gbL_error(L, "%s[%lld] is infinite", what, (long long)(i + 1));
     total += w[i];
   }
   if (logs) {
     gb_weights_from_log(w, k, w);
     for (int64_t i = 0; i < k; i++) total += w[i];
-    if (!(total > 0)) rng_error(L, "%s: every log-weight is -inf", what);
+    if (!(total > 0)) gbL_error(L, "%s: every log-weight is -inf", what);
     return;
   }
-  if (!(total > 0)) rng_error(L, "%s sums to zero", what);
-  if (total == HUGE_VAL) rng_error(L, "%s sums to infinity", what);
+  if (!(total > 0)) gbL_error(L, "%s sums to zero", what);
+  if (total == HUGE_VAL) gbL_error(L, "%s sums to infinity", what);
 }
 
 /* Distributions with scalar parameters --------------------------------------------- */
@@ -282,8 +246,8 @@ static int uniform_impl(lua_State *L, gb_rng *g, int a) {
   double par[2];
   par[0] = checkfinite(L, optnum(L, a + 1, "lo", 0), "lo");
   par[1] = checkfinite(L, optnum(L, a + 2, "hi", 1), "hi");
-  if (par[0] > par[1]) rng_error(L, "lo (%g) must not exceed hi (%g)", par[0], par[1]);
-  if (!isfinite(par[1] - par[0])) rng_error(L, "the range [%g, %g) is too wide", par[0], par[1]);
+  if (par[0] > par[1]) gbL_error(L, "lo (%g) must not exceed hi (%g)", par[0], par[1]);
+  if (!isfinite(par[1] - par[0])) gbL_error(L, "the range [%g, %g) is too wide", par[0], par[1]);
   return draw(L, g, GB_D_UNIFORM, par, a);
 }
 
@@ -332,7 +296,7 @@ static int standard_cauchy_impl(lua_State *L, gb_rng *g, int a) {
 static int gamma_impl(lua_State *L, gb_rng *g, int a) {
   double par[2];
   par[0] = checknum(L, a, "k");
-  if (!(par[0] >= 0) || !isfinite(par[0])) rng_error(L, "k must be finite and >= 0, got %g", par[0]);
+  if (!(par[0] >= 0) || !isfinite(par[0])) gbL_error(L, "k must be finite and >= 0, got %g", par[0]);
   par[1] = checkscale(L, optnum(L, a + 1, "scale", 1), "scale");
   return draw(L, g, GB_D_GAMMA, par, a + 2);
 }
@@ -363,7 +327,7 @@ static int standard_t_impl(lua_State *L, gb_rng *g, int a) {
 static int poisson_impl(lua_State *L, gb_rng *g, int a) {
   double par[2] = {0, 0};
   par[0] = checknum(L, a, "lam");
-  if (!(par[0] >= 0) || par[0] > 1e18) rng_error(L, "lam must be between 0 and 1e18, got %g", par[0]);
+  if (!(par[0] >= 0) || par[0] > 1e18) gbL_error(L, "lam must be between 0 and 1e18, got %g", par[0]);
   return draw(L, g, GB_D_POISSON, par, a + 1);
 }
 
@@ -371,11 +335,11 @@ static int poisson_impl(lua_State *L, gb_rng *g, int a) {
 static int binomial_impl(lua_State *L, gb_rng *g, int a) {
   double par[2];
   int64_t n = checkint(L, a, "n");
-  if (n < 0) rng_error(L, "n must be >= 0, got %lld", (long long)n);
-  if (n > (int64_t)1 << 53) rng_error(L, "n must be at most 2^53, got %lld", (long long)n);
+  if (n < 0) gbL_error(L, "n must be >= 0, got %lld", (long long)n);
+  if (n > (int64_t)1 << 53) gbL_error(L, "n must be at most 2^53, got %lld", (long long)n);
   par[0] = (double)n;
   par[1] = checknum(L, a + 1, "p");
-  if (!(par[1] >= 0 && par[1] <= 1)) rng_error(L, "p must be between 0 and 1, got %g", par[1]);
+  if (!(par[1] >= 0 && par[1] <= 1)) gbL_error(L, "p must be between 0 and 1, got %g", par[1]);
   return draw(L, g, GB_D_BINOMIAL, par, a + 2);
 }
 
@@ -383,7 +347,7 @@ static int binomial_impl(lua_State *L, gb_rng *g, int a) {
 static int geometric_impl(lua_State *L, gb_rng *g, int a) {
   double par[2] = {0, 0};
   par[0] = checknum(L, a, "p");
-  if (!(par[0] > 0 && par[0] <= 1)) rng_error(L, "p must be in (0, 1], got %g", par[0]);
+  if (!(par[0] > 0 && par[0] <= 1)) gbL_error(L, "p must be in (0, 1], got %g", par[0]);
   return draw(L, g, GB_D_GEOMETRIC, par, a + 1);
 }
 
@@ -391,7 +355,7 @@ static int geometric_impl(lua_State *L, gb_rng *g, int a) {
 static int integers_impl(lua_State *L, gb_rng *g, int a) {
   int64_t shape[GB_MAXDIM];
   int64_t lo = checkint(L, a, "lo"), hi = checkint(L, a + 1, "hi");
-  if (lo > hi) rng_error(L, "lo (%lld) must not exceed hi (%lld)", (long long)lo, (long long)hi);
+  if (lo > hi) gbL_error(L, "lo (%lld) must not exceed hi (%lld)", (long long)lo, (long long)hi);
   int nd = optshape(L, a + 2, shape);
   uint64_t range = (uint64_t)hi - (uint64_t)lo;
   if (nd < 0) {
@@ -413,7 +377,7 @@ static int categorical_impl(lua_State *L, gb_rng *g, int a) {
   int logs = 0;
   if (!lua_isnoneornil(L, a + 2)) {
     if (lua_type(L, a + 2) != LUA_TTABLE)
-      rng_error(L, "options must be a table, got %s", luaL_typename(L, a + 2));
+      gbL_error(L, "options must be a table, got %s", luaL_typename(L, a + 2));
     lua_getfield(L, a + 2, "log");
     logs = lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -449,7 +413,7 @@ static void gather_rows(lua_State *L, const gb_array *src, const int64_t *idx, i
   int n = 0;
   for (int i = 0; i < nd; i++) full[n++] = shape[i];
   for (int i = 1; i < src->ndim; i++) {
-    if (n >= GB_MAXDIM) rng_error(L, "the result has too many dimensions");
+    if (n >= GB_MAXDIM) gbL_error(L, "the result has too many dimensions");
     full[n++] = src->shape[i];
   }
   gb_array *r = newresult(L, src->dtype, n, full);
@@ -467,45 +431,45 @@ static int choice_impl(lua_State *L, gb_rng *g, int a) {
   int replace = 1;
   if (!lua_isnoneornil(L, a + 2)) {
     if (lua_type(L, a + 2) != LUA_TBOOLEAN)
-      rng_error(L, "replace must be a boolean, got %s", luaL_typename(L, a + 2));
+      gbL_error(L, "replace must be a boolean, got %s", luaL_typename(L, a + 2));
     replace = lua_toboolean(L, a + 2);
   }
   gb_array *pop = NULL;
   int poptable = 0;
   if (lua_type(L, a) == LUA_TNUMBER) {
     n = checkint(L, a, "a");
-    if (n < 0) rng_error(L, "a must be >= 0, got %lld", (long long)n);
+    if (n < 0) gbL_error(L, "a must be >= 0, got %lld", (long long)n);
   } else if ((pop = gbL_testarray(L, a)) != NULL) {
-    if (pop->ndim == 0) rng_error(L, "a must have at least one dimension");
+    if (pop->ndim == 0) gbL_error(L, "a must have at least one dimension");
     n = pop->shape[0];
   } else if (lua_type(L, a) == LUA_TTABLE) {
     poptable = 1;
     n = (int64_t)lua_rawlen(L, a);
   } else {
-    return rng_error(L, "a must be an integer, an array or a table, got %s", luaL_typename(L, a));
+    return gbL_error(L, "a must be an integer, an array or a table, got %s", luaL_typename(L, a));
   }
   /* how many, and the weights */
   int64_t k = 1;
   for (int i = 0; i < nd; i++) {
-    if (shape[i] != 0 && k > INT64_MAX / shape[i]) rng_error(L, "shape is too large");
+    if (shape[i] != 0 && k > INT64_MAX / shape[i]) gbL_error(L, "shape is too large");
     k *= shape[i];
   }
   double *w = NULL;
   if (!lua_isnoneornil(L, a + 3)) {
     gb_array *wa = checkvector(L, a + 3, "p");
     if (wa->size != n)
-      rng_error(L, "p has %lld entries but a has %lld", (long long)wa->size, (long long)n);
+      gbL_error(L, "p has %lld entries but a has %lld", (long long)wa->size, (long long)n);
     w = (double *)wa->data;
     checkweights(L, w, n, "p", 0);
   }
-  if (k > 0 && n == 0) rng_error(L, "cannot choose from an empty population");
+  if (k > 0 && n == 0) gbL_error(L, "cannot choose from an empty population");
   if (!replace && k > n)
-    rng_error(L, "cannot take %lld items from %lld without replacement", (long long)k, (long long)n);
+    gbL_error(L, "cannot take %lld items from %lld without replacement", (long long)k, (long long)n);
   if (!replace && w) {
     int64_t positive = 0;
     for (int64_t i = 0; i < n; i++) positive += w[i] > 0;
     if (k > positive)
-      rng_error(L, "cannot take %lld items without replacement: only %lld have nonzero weight",
+      gbL_error(L, "cannot take %lld items without replacement: only %lld have nonzero weight",
                 (long long)k, (long long)positive);
   }
   /* the indices (0-based), into an int64 array left on the stack */
@@ -551,18 +515,18 @@ static int permutation_impl(lua_State *L, gb_rng *g, int a) {
   int st;
   if (lua_type(L, a) == LUA_TNUMBER) {
     int64_t n = checkint(L, a, "n");
-    if (n < 0) rng_error(L, "n must be >= 0, got %lld", (long long)n);
+    if (n < 0) gbL_error(L, "n must be >= 0, got %lld", (long long)n);
     gb_array *r = newresult(L, GB_INT64, 1, &n);
     st = gb_rand_permutation(g, n, (int64_t *)r->data, 1);
   } else {
     gb_array *src = gbL_testarray(L, a);
     if (!src) {
       if (lua_type(L, a) != LUA_TTABLE)
-        rng_error(L, "n must be an integer, an array or a table, got %s", luaL_typename(L, a));
+        gbL_error(L, "n must be an integer, an array or a table, got %s", luaL_typename(L, a));
       lua_pushvalue(L, a);
       src = gbL_toarray(L, -1, -1);
     }
-    if (src->ndim == 0) rng_error(L, "cannot permute a 0-d array");
+    if (src->ndim == 0) gbL_error(L, "cannot permute a 0-d array");
     gb_array *r = contiguous_copy(L, src);
     st = gb_rand_shuffle(g, r);
   }
@@ -574,13 +538,13 @@ static int permutation_impl(lua_State *L, gb_rng *g, int a) {
 static int shuffle_impl(lua_State *L, gb_rng *g, int a) {
   gb_array *arr = gbL_testarray(L, a);
   if (arr) {
-    if (arr->ndim == 0) rng_error(L, "cannot shuffle a 0-d array");
+    if (arr->ndim == 0) gbL_error(L, "cannot shuffle a 0-d array");
     int st = gb_rand_shuffle(g, arr);
     if (st != GB_OK) status_error(L, st);
     return 0;
   }
   if (lua_type(L, a) != LUA_TTABLE)
-    rng_error(L, "a must be an array or a table, got %s", luaL_typename(L, a));
+    gbL_error(L, "a must be an array or a table, got %s", luaL_typename(L, a));
   /* the same Fisher-Yates order as for arrays */
   for (lua_Integer i = (lua_Integer)lua_rawlen(L, a); i > 1; i--) {
     lua_Integer j = (lua_Integer)gb_rng_bounded(g, (uint64_t)(i - 1)) + 1;
@@ -601,31 +565,31 @@ static int multivariate_normal_impl(lua_State *L, gb_rng *g, int a) {
   int nd = optshape(L, a + 2, shape);
   gb_array *mean = checkvector(L, a, "mean");
   int64_t d = mean->size;
-  if (d == 0) rng_error(L, "mean must not be empty");
+  if (d == 0) gbL_error(L, "mean must not be empty");
   for (int64_t i = 0; i < d; i++)
     if (!isfinite(((double *)mean->data)[i]))
-      rng_error(L, "mean[%lld] is not finite", (long long)(i + 1));
+      gbL_error(L, "mean[%lld] is not finite", (long long)(i + 1));
   if (!gbL_testarray(L, a + 1) && lua_type(L, a + 1) != LUA_TTABLE)
-    rng_error(L, "cov must be an array or a table of tables, got %s", luaL_typename(L, a + 1));
+    gbL_error(L, "cov must be an array or a table of tables, got %s", luaL_typename(L, a + 1));
   lua_pushvalue(L, a + 1);
   gb_array *c = gbL_toarray(L, -1, -1);
   if (c->ndim != 2 || c->shape[0] != d || c->shape[1] != d)
-    rng_error(L, "cov must be %lld x %lld to match mean", (long long)d, (long long)d);
+    gbL_error(L, "cov must be %lld x %lld to match mean", (long long)d, (long long)d);
   gb_array *Lc = gbL_newarray(L, GB_FLOAT64, 2, c->shape);
   gb_copy(Lc, c);
   double *m = (double *)Lc->data, big = 0;
   for (int64_t i = 0; i < d * d; i++) {
     if (!isfinite(m[i]))
-      rng_error(L, "cov[%lld][%lld] is not finite", (long long)(i / d + 1), (long long)(i % d + 1));
+      gbL_error(L, "cov[%lld][%lld] is not finite", (long long)(i / d + 1), (long long)(i % d + 1));
     if (fabs(m[i]) > big) big = fabs(m[i]);
   }
   for (int64_t i = 0; i < d; i++)
     for (int64_t j = 0; j < i; j++)
       if (fabs(m[i * d + j] - m[j * d + i]) > 1e-10 * big)
-        rng_error(L, "cov is not symmetric (cov[%lld][%lld] = %g, cov[%lld][%lld] = %g)",
+        gbL_error(L, "cov is not symmetric (cov[%lld][%lld] = %g, cov[%lld][%lld] = %g)",
                   (long long)(i + 1), (long long)(j + 1), m[i * d + j],
                   (long long)(j + 1), (long long)(i + 1), m[j * d + i]);
-  if (gb_cholesky_psd(m, d) != GB_OK) rng_error(L, "cov is not positive semi-definite");
+  if (gb_cholesky_psd(m, d) != GB_OK) gbL_error(L, "cov is not positive semi-definite");
   nd = appendaxis(L, nd, shape, d);
   gb_array *r = newresult(L, GB_FLOAT64, nd, shape);
   int st = gb_rand_mvnormal(g, (double *)mean->data, m, d, (double *)r->data, r->size / d);
@@ -639,11 +603,11 @@ static int dirichlet_impl(lua_State *L, gb_rng *g, int a) {
   int nd = optshape(L, a + 1, shape);
   gb_array *al = checkvector(L, a, "alpha");
   int64_t k = al->size;
-  if (k == 0) rng_error(L, "alpha must not be empty");
+  if (k == 0) gbL_error(L, "alpha must not be empty");
   for (int64_t i = 0; i < k; i++) {
     double v = ((double *)al->data)[i];
     if (!(v > 0) || !isfinite(v))
-      rng_error(L, "alpha[%lld] must be finite and > 0, got %g", (long long)(i + 1), v);
+      gbL_error(L, "alpha[%lld] must be finite and > 0, got %g", (long long)(i + 1), v);
   }
   nd = appendaxis(L, nd, shape, k);
   gb_array *r = newresult(L, GB_FLOAT64, nd, shape);
@@ -664,11 +628,11 @@ static gb_rng *newgen(lua_State *L) {
 static uint64_t checkseed(lua_State *L, int idx) {
   if (lua_isnoneornil(L, idx)) return gb_rng_clock_seed();
   if (lua_type(L, idx) != LUA_TNUMBER)
-    rng_error(L, "seed must be an integer, got %s", luaL_typename(L, idx));
+    gbL_error(L, "seed must be an integer, got %s", luaL_typename(L, idx));
   if (!lua_isinteger(L, idx))
-    rng_error(L, "seed must be an integer, got the float %g", (double)lua_tonumber(L, idx));
+    gbL_error(L, "seed must be an integer, got the float %g", (double)lua_tonumber(L, idx));
   lua_Integer s = lua_tointeger(L, idx);
-  if (s < 0) rng_error(L, "seed must be between 0 and 2^63-1, got %lld", (long long)s);
+  if (s < 0) gbL_error(L, "seed must be between 0 and 2^63-1, got %lld", (long long)s);
   return (uint64_t)s;
 }
 
@@ -688,7 +652,7 @@ static int rng_seed(lua_State *L) {
 /* g:spawn(n): a table of n child generators */
 static int spawn_impl(lua_State *L, gb_rng *g, int a) {
   int64_t n = checkint(L, a, "n");
-  if (n < 0 || n > 100000000) rng_error(L, "n must be between 0 and 1e8, got %lld", (long long)n);
+  if (n < 0 || n > 100000000) gbL_error(L, "n must be between 0 and 1e8, got %lld", (long long)n);
   lua_createtable(L, (int)n, 0);
   for (int64_t i = 1; i <= n; i++) {
     gb_rng_spawn(g, newgen(L));
@@ -700,7 +664,7 @@ static int spawn_impl(lua_State *L, gb_rng *g, int a) {
 /* g:jump([k]): advance by k * 2^128 draws; returns g */
 static int jump_impl(lua_State *L, gb_rng *g, int a) {
   int64_t k = lua_isnoneornil(L, a) ? 1 : checkint(L, a, "k");
-  if (k < 0) rng_error(L, "k must be >= 0, got %lld", (long long)k);
+  if (k < 0) gbL_error(L, "k must be >= 0, got %lld", (long long)k);
   for (int64_t i = 0; i < k; i++) {
     if ((i & 1023) == 1023) gbL_checkinterrupt(L);
     gb_rng_jump(g);
@@ -729,20 +693,20 @@ static int state_impl(lua_State *L, gb_rng *g, int a) {
 static int set_state_impl(lua_State *L, gb_rng *g, int a) {
   uint64_t s[4];
   if (lua_type(L, a) != LUA_TTABLE)
-    rng_error(L, "state must be a table from state(), got %s", luaL_typename(L, a));
+    gbL_error(L, "state must be a table from state(), got %s", luaL_typename(L, a));
   lua_getfield(L, a, "algorithm");
   const char *alg = lua_tostring(L, -1);
   if (!alg || strcmp(alg, GB_RNG_ALGORITHM) != 0)
-    rng_error(L, "state.algorithm must be '%s', got %s", GB_RNG_ALGORITHM, alg ? alg : "nothing");
+    gbL_error(L, "state.algorithm must be '%s', got %s", GB_RNG_ALGORITHM, alg ? alg : "nothing");
   if (lua_getfield(L, a, "state") != LUA_TTABLE || lua_rawlen(L, -1) != 4)
-    rng_error(L, "state.state must be a table of 4 integers");
+    gbL_error(L, "state.state must be a table of 4 integers");
   for (int i = 0; i < 4; i++) {
     lua_rawgeti(L, -1, i + 1);
-    if (!lua_isinteger(L, -1)) rng_error(L, "state.state[%d] must be an integer", i + 1);
+    if (!lua_isinteger(L, -1)) gbL_error(L, "state.state[%d] must be an integer", i + 1);
     s[i] = (uint64_t)lua_tointeger(L, -1);
     lua_pop(L, 1);
   }
-  if (gb_rng_set_state(g, s) != GB_OK) rng_error(L, "the state must not be all zero");
+  if (gb_rng_set_state(g, s) != GB_OK) gbL_error(L, "the state must not be all zero");
   return 0;
 }
 

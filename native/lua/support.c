@@ -350,14 +350,22 @@ void gbL_pushfuncname(lua_State *L) {
     return;
   }
   int fidx = lua_gettop(L);
-  /* methods: the array metatable's method table */
-  if (luaL_getmetatable(L, GBL_ARRAY) == LUA_TTABLE &&
-      lua_getfield(L, -1, "__methods") == LUA_TTABLE && findfield(L, fidx, "array", ":")) {
-    lua_replace(L, top + 1);
-    lua_settop(L, top + 1);
-    return;
+  /* methods of gibbs's object types, named as their reference pages do */
+  static const struct { const char *mt, *field, *prefix; } kinds[] = {
+    {GBL_ARRAY, "__methods", "array"},
+    {"gibbs.rng", "__index", "g"},
+    {"gibbs.sampler", "__methods", "s"},
+  };
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    if (luaL_getmetatable(L, kinds[i].mt) == LUA_TTABLE &&
+        lua_getfield(L, -1, kinds[i].field) == LUA_TTABLE &&
+        findfield(L, fidx, kinds[i].prefix, ":")) {
+      lua_replace(L, top + 1);
+      lua_settop(L, top + 1);
+      return;
+    }
+    lua_settop(L, fidx);
   }
-  lua_settop(L, fidx);
   /* module functions: package.loaded[mod][name] */
   if (luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE)) {
     lua_pushnil(L);
