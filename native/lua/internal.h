@@ -32,7 +32,8 @@ typedef struct gbL_Buffer {
   X(time)                \
   X(linalg)              \
   X(rng)                 \
-  X(sample)
+  X(sample)              \
+  X(special)
 
 #define GBL_DECLARE(name) int luaopen_##name(lua_State *L);
 GIBBS_MODULES(GBL_DECLARE)
@@ -132,6 +133,17 @@ void gbL_array_print(lua_State *L, int mod, int meth);    /* array_print.c */
 ** it is.
 */
 void gbL_progress_begin(lua_State *L, const char *what, double total);
+
+/*
+** Apply fn to every element of the nin arguments at first .. first+nin-1
+** (numbers, arrays or nested tables, broadcast together).  Numbers alone
+** give a Lua number; otherwise a float64 array, or the result is written
+** into the array at iout (0: none), which must have the broadcast shape and
+** be float64 or float32.  ctx is passed to fn untouched.  Pushes the result.
+*/
+#define GBL_MAPMAX 3
+typedef double (*gbL_mapfn)(const void *ctx, const double *x);
+int gbL_map(lua_State *L, int first, int nin, int iout, gbL_mapfn fn, const void *ctx);
 
 /* Set the functions of l as fields of the table at idx. */
 void gbL_setfuncs(lua_State *L, int idx, const luaL_Reg *l);

@@ -1,0 +1,145 @@
+/*
+** gbL_map: a scalar function of a few doubles applied to every element of
+** broadcast arguments, as the special functions and the distributions'
+** methods need.  Numbers in, a number out, with no array made on the way;
+** otherwise a float64 array (or the given output array).
+*/
+#include <string.h>
+
+#include "internal.h"
+
+/* The inputs as float64 arrays, replacing them in the stack. */
+static void getinputs(lua_State *L, int first, int nin, gb_array **in) {
+  for (int k = 0; k < nin; k++) {
+    int idx = first + k;
+    if (lua_isnoneornil(L, idx))
+      gbL_error(L, "argument %d is missing (a number or an array expected)", idx);
+    gb_array *a = gbL_testarray(L, idx);
+    if (a && a->dtype != GB_FLOAT64) a = gbL_toarray(L, idx, GB_FLOAT64);
+    else if (!a) {
+      int t = lua_type(L, idx);
+      if (t != LUA_TNUMBER && t != LUA_TTABLE)
+        gbL_error(L, "argument %d must be a number or an array, got %s", idx,
+                  luaL_typename(L, idx));
+      a = gbL_toarray(L, idx, GB_FLOAT64);
+    }
+    in[k] = a;
+  }
+}
+
+static int broadcast(lua_State *L, gb_array **in, int nin, int64_t *shape) {
+  int nd = 0;
+  for (int k = 0; k < nin; k++) {
+    int64_t tmp[GB_MAXDIM];
+    int ndt;
+    if (gb_broadcast_shapes(nd, shape, in[k]->ndim, in[k]->shape, &ndt, tmp) != GB_OK) {
+      char a[GB_MAXDIM * 24], b[GB_MAXDIM * 24];
+      gb_format_shape(a, sizeof a, nd, shape);
+      gb_format_shape(b, sizeof b, in[k]->ndim, in[k]->shape);
+      gbL_error(L, "arguments could not be broadcast together (shapes %s and %s)", a, b);
+    }
+    nd = ndt;
+    memcpy(shape, tmp, sizeof(int64_t) * (size_t)nd);
+  }
+  return nd;
+}
+
+static int overlaps(const gb_array *a, const gb_array *b) {
+  if (a->size == 0 || b->size == 0) return 0;
+  const char *alo = a->data, *ahi = a->data, *blo = b->data, *bhi = b->data;
+  for (int i = 0; i < a->ndim; i++) {
+    int64_t e = (a->shape[i] - 1) * a->strides[i];
+    if (e < 0) alo += e; else ahi += e;
+  }
+  for (int i = 0; i < b->ndim; i++) {
+    int64_t e = (b->shape[i] - 1) * b->strides[i];
+    if (e < 0) blo += e; else bhi += e;
+  }
+  return alo <= bhi + 7 && blo <= ahi + 7;
+}
+
+static int sameview(const gb_array *a, const gb_array *b) {
+  if (a->data != b->data || a->ndim != b->ndim) return 0;
+  for (int i = 0; i < a->ndim; i++)
+    if (a->shape[i] != b->shape[i] || (a->shape[i] > 1 && a->strides[i] != b->strides[i]))
+      return 0;
+  return 1;
+}
+
+/* The output: the array at iout, or a new float64 array; pushed. */
+static gb_array *getoutput(lua_State *L, int iout, int nd, const int64_t *shape) {
+  if (iout == 0 || lua_isnoneornil(L, iout)) return gbL_newarray(L, GB_FLOAT64, nd, shape);
+  gb_array *out = gbL_testarray(L, iout);
+  if (!out) gbL_error(L, "out must be an array, got %s", luaL_typename(L, iout));
+  int same = out->ndim == nd;
+  for (int i = 0; same && i < nd; i++) same = out->shape[i] == shape[i];
+  if (!same) {
+    char want[GB_MAXDIM * 24], got[GB_MAXDIM * 24];
+    gb_format_shape(want, sizeof want, nd, shape);
+    gb_format_shape(got, sizeof got, out->ndim, out->shape);
+    gbL_error(L, "out has shape %s but the result has shape %s", got, want);
+  }
+  if (out->dtype != GB_FLOAT64 && out->dtype != GB_FLOAT32)
+    gbL_error(L, "out must be float64 or float32, got %s", gb_dtype_name(out->dtype));
+  lua_pushvalue(L, iout);
+  return out;
+}
+
+/* One inner run of the iteration; long runs are split across threads. */
+static void run(gbL_mapfn fn, const void *ctx, int nin, char *const *ptr,
+                const int64_t *stride, int64_t n) {
+#pragma omp parallel for schedule(dynamic, 1024) if (n >= 4096)
+  for (int64_t i = 0; i < n; i++) {
+    double x[GBL_MAPMAX];
+    for (int k = 0; k < nin; k++) x[k] = *(const double *)(ptr[k + 1] + i * stride[k + 1]);
+    *(double *)(ptr[0] + i * stride[0]) = fn(ctx, x);
+  }
+}
+
+int gbL_map(lua_State *L, int first, int nin, int iout, gbL_mapfn fn, const void *ctx) {
+  int allnum = iout == 0 || lua_isnoneornil(L, iout);
+  for (int k = 0; k < nin && allnum; k++) allnum = lua_type(L, first + k) == LUA_TNUMBER;
+  if (allnum) {
+    double x[GBL_MAPMAX];
+    for (int k = 0; k < nin; k++) x[k] = lua_tonumber(L, first + k);
+    lua_pushnumber(L, fn(ctx, x));
+    return 1;
+  }
+  gb_array *in[GBL_MAPMAX];
+  int64_t shape[GB_MAXDIM];
+  getinputs(L, first, nin, in);
+  int nd = broadcast(L, in, nin, shape);
+  gb_array *out = getoutput(L, iout, nd, shape);
+  int ires = lua_gettop(L);
+  gb_array *dst = out;
+  if (out->dtype != GB_FLOAT64) dst = gbL_newarray(L, GB_FLOAT64, nd, shape);
+  gb_array view[GBL_MAPMAX + 1];
+  const gb_array *ops[GBL_MAPMAX + 1];
+  view[0] = *dst;
+  ops[0] = &view[0];
+  for (int k = 0; k < nin; k++) {
+    const gb_array *src = in[k];
+    if (dst != in[k] && !sameview(dst, in[k]) && overlaps(dst, in[k])) {
+      gb_array *c = gbL_newlike(L, in[k], GB_FLOAT64);
+      gb_copy(c, in[k]);
+      src = c;
+    }
+    gb_broadcast_to(src, nd, shape, &view[k + 1]);
+    ops[k + 1] = &view[k + 1];
+  }
+  gb_iter it;
+  if (gb_iter_init(&it, nin + 1, ops)) {
+    do {
+      for (int64_t done = 0; done < it.n; done += GB_CHECK_EVERY) {
+        int64_t len = it.n - done < GB_CHECK_EVERY ? it.n - done : GB_CHECK_EVERY;
+        char *ptr[GBL_MAPMAX + 1];
+        for (int k = 0; k <= nin; k++) ptr[k] = it.ptr[k] + done * it.stride[k];
+        run(fn, ctx, nin, ptr, it.stride, len);
+        gbL_checkinterrupt(L);
+      }
+    } while (gb_iter_next(&it));
+  }
+  if (dst != out) gb_copy(out, dst);
+  lua_pushvalue(L, ires);
+  return 1;
+}
