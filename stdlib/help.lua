@@ -70,6 +70,7 @@ local function method_tables()
   if rawget(_G, "array") then add("a", function() return array.new{0} end, "__methods") end
   if rawget(_G, "rng") then add("g", function() return rng.new(0) end, "__index") end
   if rawget(_G, "sample") then add("s", function() return sample.chain{seed = 0} end, "__methods") end
+  if rawget(_G, "stats") then add("d", function() return stats.normal() end, "__index") end
   return out
 end
 help.method_tables = method_tables

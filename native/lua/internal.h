@@ -17,6 +17,8 @@
 
 #define GBL_ARRAY "gibbs.array"
 #define GBL_BUFFER "gibbs.buffer"
+#define GBL_RNG "gibbs.rng"                      /* generators (rng.c) */
+#define GBL_RNG_DEFAULT "gibbs.rng.default"      /* the default one, in the registry */
 
 typedef struct gbL_Buffer {
   char *data;                              /* GB_ALIGN-aligned */
@@ -33,7 +35,8 @@ typedef struct gbL_Buffer {
   X(linalg)              \
   X(rng)                 \
   X(sample)              \
-  X(special)
+  X(special)              \
+  X(stats)
 
 #define GBL_DECLARE(name) int luaopen_##name(lua_State *L);
 GIBBS_MODULES(GBL_DECLARE)
@@ -144,6 +147,11 @@ void gbL_progress_begin(lua_State *L, const char *what, double total);
 #define GBL_MAPMAX 3
 typedef double (*gbL_mapfn)(const void *ctx, const double *x);
 int gbL_map(lua_State *L, int first, int nin, int iout, gbL_mapfn fn, const void *ctx);
+
+/* The generator at idx, or the default generator when idx is 0 or the
+   argument is absent or nil; an error for anything else. */
+struct gb_rng;
+struct gb_rng *gbL_optrng(lua_State *L, int idx);
 
 /* Set the functions of l as fields of the table at idx. */
 void gbL_setfuncs(lua_State *L, int idx, const luaL_Reg *l);

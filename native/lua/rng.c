@@ -9,7 +9,7 @@
 ** closures in the metatable's __index whose upvalue is the metatable; the
 ** module functions are closures whose upvalue is the default generator, so
 ** neither path looks anything up beyond its own arguments.  Other bindings that draw numbers
-** find the default generator in the registry under RNG_DEFAULT.
+** find the default generator in the registry under GBL_RNG_DEFAULT.
 **
 ** Draws without a shape return a Lua number (an integer for integer-valued
 ** distributions); with a shape (an integer or a table), a float64 or int64
@@ -25,8 +25,6 @@
 #include "distributions.h"
 #include "rng.h"
 
-#define RNG_MT "gibbs.rng"
-#define RNG_DEFAULT "gibbs.rng.default"
 
 /* Errors ------------------------------------------------------------------ */
 
@@ -620,7 +618,7 @@ static int dirichlet_impl(lua_State *L, gb_rng *g, int a) {
 
 static gb_rng *newgen(lua_State *L) {
   gb_rng *g = lua_newuserdatauv(L, sizeof(gb_rng), 0);
-  luaL_setmetatable(L, RNG_MT);
+  luaL_setmetatable(L, GBL_RNG);
   return g;
 }
 
@@ -711,7 +709,7 @@ static int set_state_impl(lua_State *L, gb_rng *g, int a) {
 }
 
 static int gen_tostring(lua_State *L) {
-  gb_rng *g = luaL_checkudata(L, 1, RNG_MT);
+  gb_rng *g = luaL_checkudata(L, 1, GBL_RNG);
   lua_pushfstring(L, "rng.generator (" GB_RNG_ALGORITHM "): %p", (void *)g);
   return 1;
 }
@@ -748,7 +746,7 @@ static const luaL_Reg rng_funcs[] = {       /* upvalue: the default generator */
 };
 
 int luaopen_rng(lua_State *L) {
-  if (luaL_newmetatable(L, RNG_MT)) {
+  if (luaL_newmetatable(L, GBL_RNG)) {
     luaL_newlibtable(L, gen_methods);
     lua_pushvalue(L, -2);
     luaL_setfuncs(L, gen_methods, 1);     /* upvalue: the metatable */
@@ -764,7 +762,7 @@ int luaopen_rng(lua_State *L) {
   lua_setfield(L, -2, "new");
   gb_rng_seed(newgen(L), gb_rng_clock_seed());
   lua_pushvalue(L, -1);
-  lua_setfield(L, LUA_REGISTRYINDEX, RNG_DEFAULT);
+  lua_setfield(L, LUA_REGISTRYINDEX, GBL_RNG_DEFAULT);
   luaL_setfuncs(L, rng_funcs, 1);
   return 1;
 }

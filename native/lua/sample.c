@@ -27,8 +27,6 @@
 #include "ufunc.h"
 
 #define SAMPLER_MT "gibbs.sampler"
-#define RNG_MT "gibbs.rng"
-#define RNG_DEFAULT "gibbs.rng.default"
 #define MAXSTEPS 32
 
 /* Arguments ------------------------------------------------------------------ */
@@ -115,22 +113,6 @@ static char *workspace(lua_State *L, int holder, int uv, size_t bytes) {
 /* The module's workspace holder: a userdata with one user value. */
 static char *module_workspace(lua_State *L, size_t bytes) {
   return workspace(L, lua_upvalueindex(1), 1, bytes);
-}
-
-static gb_rng *default_rng(lua_State *L) {
-  lua_getfield(L, LUA_REGISTRYINDEX, RNG_DEFAULT);
-  gb_rng *g = luaL_testudata(L, -1, RNG_MT);
-  lua_pop(L, 1);
-  if (!g) gbL_error(L, "the rng module is not loaded");
-  return g;
-}
-
-/* A generator: the argument at idx, or the default one. */
-static gb_rng *optrng(lua_State *L, int idx) {
-  if (lua_isnoneornil(L, idx)) return default_rng(L);
-  gb_rng *g = luaL_testudata(L, idx, RNG_MT);
-  if (!g) gbL_error(L, "argument %d must be a generator (rng.new), got %s", idx, luaL_typename(L, idx));
-  return g;
 }
 
 static double checkprob(lua_State *L, int idx, const char *what) {
@@ -398,7 +380,7 @@ static int filter_impl(lua_State *L, int kind) {
   step s;
   checklogits(L, 1, &lg);
   if (kind != F_PENALTIES) read_step(L, &s, kind, 2);
-  gb_rng *g = kind == F_XTC ? optrng(L, 5) : NULL;
+  gb_rng *g = kind == F_XTC ? gbL_optrng(L, 5) : NULL;
   history h = {NULL, 0, 0};
   if (kind == F_PENALTIES) {                     /* sample.penalties(logits, history, opts) */
     read_step(L, &s, kind, 3);
@@ -501,7 +483,7 @@ static int categorical_many(lua_State *L, const logits *lg, gb_rng *g, int64_t n
 static int l_categorical(lua_State *L) {
   logits lg;
   checklogits(L, 1, &lg);
-  gb_rng *g = optrng(L, 2);
+  gb_rng *g = gbL_optrng(L, 2);
   if (!lua_isnoneornil(L, 3)) {
     lua_Integer n = luaL_checkinteger(L, 3);
     if (lg.batched) return gbL_error(L, "n draws need 1-D logits");
@@ -839,7 +821,7 @@ static uint64_t opt_seed(lua_State *L, int t) {
        clock unless rng.seed was called) */
     lua_pop(L, 1);
     gb_rng child;
-    gb_rng_spawn(default_rng(L), &child);
+    gb_rng_spawn(gbL_optrng(L, 0), &child);
     return gb_rng_next(&child) >> 1;
   }
   if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)

@@ -353,7 +353,8 @@ void gbL_pushfuncname(lua_State *L) {
   /* methods of gibbs's object types, named as their reference pages do */
   static const struct { const char *mt, *field, *prefix; } kinds[] = {
     {GBL_ARRAY, "__methods", "array"},
-    {"gibbs.rng", "__index", "g"},
+    {GBL_RNG, "__index", "g"},
+    {"gibbs.dist", "__index", "d"},
     {"gibbs.sampler", "__methods", "s"},
   };
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -468,4 +469,20 @@ void gbL_progress_begin(lua_State *L, const char *what, double total) {
   lua_setmetatable(L, -2);
   gb_progress_begin(what, total);
   lua_toclose(L, -1);
+}
+
+/* Generators ------------------------------------------------------------------- */
+
+struct gb_rng *gbL_optrng(lua_State *L, int idx) {
+  if (idx == 0 || lua_isnoneornil(L, idx)) {
+    lua_getfield(L, LUA_REGISTRYINDEX, GBL_RNG_DEFAULT);
+    struct gb_rng *g = luaL_testudata(L, -1, GBL_RNG);
+    lua_pop(L, 1);
+    if (!g) gbL_error(L, "the rng module is not loaded");
+    return g;
+  }
+  struct gb_rng *g = luaL_testudata(L, idx, GBL_RNG);
+  if (!g) gbL_error(L, "argument %d must be a generator (rng.new), got %s", idx,
+                    luaL_typename(L, idx));
+  return g;
 }

@@ -1,0 +1,394 @@
+/*
+** stats: distribution objects (stats.normal(0, 1), ...) with pdf, cdf,
+** quantiles, moments, entropy and sampling; summary statistics; and the
+** Kolmogorov-Smirnov and chi-square goodness-of-fit tests.  The numerics
+** are in native/core/stats.c and special.c.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "special.h"
+#include "stats.h"
+
+#define DIST_MT "gibbs.dist"
+
+typedef struct dist {
+  const gb_family *f;
+  double par[GB_FAMILY_MAXPAR];
+} dist;
+
+static dist *checkdist(lua_State *L, int idx) {
+  dist *d = luaL_testudata(L, idx, DIST_MT);
+  if (!d)
+    gbL_error(L, "distribution expected as self, got %s (call it as d:name(...))",
+              luaL_typename(L, idx));
+  return d;
+}
+
+/* "normal(mean=0, std=1)" */
+static void pushdesc(lua_State *L, const dist *d) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, d->f->name);
+  luaL_addchar(&b, '(');
+  for (int i = 0; i < d->f->npar; i++) {
+    char num[64];
+    snprintf(num, sizeof num, "%s%s=%.17g", i ? ", " : "", d->f->par[i], d->par[i]);
+    luaL_addstring(&b, num);
+  }
+  luaL_addchar(&b, ')');
+  luaL_pushresult(&b);
+}
+
+/* stats.<family>(par...) */
+static int make(lua_State *L) {
+  const gb_family *f = lua_touserdata(L, lua_upvalueindex(1));
+  if (lua_gettop(L) > f->npar)
+    return gbL_error(L, "takes at most %d parameter%s, got %d", f->npar,
+                     f->npar == 1 ? "" : "s", lua_gettop(L));
+  int nargs = lua_gettop(L);
+  dist *d = lua_newuserdatauv(L, sizeof *d, 0);
+  d->f = f;
+  for (int i = 0; i < f->npar; i++) {
+    if (i >= nargs || lua_isnil(L, i + 1)) {
+      if (isnan(f->def[i])) return gbL_error(L, "%s is required", f->par[i]);
+      d->par[i] = f->def[i];
+    } else if (lua_type(L, i + 1) != LUA_TNUMBER) {
+      return gbL_error(L, "%s must be a number, got %s", f->par[i], luaL_typename(L, i + 1));
+    } else {
+      d->par[i] = lua_tonumber(L, i + 1);
+    }
+  }
+  const char *msg = f->check(d->par);
+  if (msg) {
+    pushdesc(L, d);
+    return gbL_error(L, "%s (got %s)", msg, lua_tostring(L, -1));
+  }
+  luaL_setmetatable(L, DIST_MT);
+  return 1;
+}
+
+/* Elementwise methods ---------------------------------------------------------- */
+
+typedef struct call {
+  const dist *d;
+  double (*fn)(const double *par, double x);
+} call;
+
+static double apply(const void *ctx, const double *x) {
+  const call *c = ctx;
+  return c->fn(c->d->par, x[0]);
+}
+
+static double apply_exp(const void *ctx, const double *x) {
+  const call *c = ctx;
+  return exp(c->fn(c->d->par, x[0]));
+}
+
+static int elementwise(lua_State *L, double (*fn)(const double *, double), int exp_of) {
+  call c = {checkdist(L, 1), fn};
+  return gbL_map(L, 2, 1, 3, exp_of ? apply_exp : apply, &c);
+}
+
+static int continuous_only(lua_State *L, const dist *d, const char *use) {
+  if (d->f->discrete)
+    return gbL_error(L, "%s is discrete: use d:%s", d->f->name, use);
+  return 0;
+}
+
+static int discrete_only(lua_State *L, const dist *d, const char *use) {
+  if (!d->f->discrete)
+    return gbL_error(L, "%s is continuous: use d:%s", d->f->name, use);
+  return 0;
+}
+
+static int d_pdf(lua_State *L) {
+  continuous_only(L, checkdist(L, 1), "pmf");
+  return elementwise(L, checkdist(L, 1)->f->logpdf, 1);
+}
+static int d_logpdf(lua_State *L) {
+  continuous_only(L, checkdist(L, 1), "logpmf");
+  return elementwise(L, checkdist(L, 1)->f->logpdf, 0);
+}
+static int d_pmf(lua_State *L) {
+  discrete_only(L, checkdist(L, 1), "pdf");
+  return elementwise(L, checkdist(L, 1)->f->logpdf, 1);
+}
+static int d_logpmf(lua_State *L) {
+  discrete_only(L, checkdist(L, 1), "logpdf");
+  return elementwise(L, checkdist(L, 1)->f->logpdf, 0);
+}
+static int d_cdf(lua_State *L) { return elementwise(L, checkdist(L, 1)->f->cdf, 0); }
+static int d_sf(lua_State *L) { return elementwise(L, checkdist(L, 1)->f->sf, 0); }
+static int d_ppf(lua_State *L) { return elementwise(L, checkdist(L, 1)->f->ppf, 0); }
+static int d_isf(lua_State *L) { return elementwise(L, checkdist(L, 1)->f->isf, 0); }
+
+/* Numbers ------------------------------------------------------------------------ */
+
+static int d_mean(lua_State *L) {
+  const dist *d = checkdist(L, 1);
+  lua_pushnumber(L, d->f->mean(d->par));
+  return 1;
+}
+static int d_var(lua_State *L) {
+  const dist *d = checkdist(L, 1);
+  lua_pushnumber(L, d->f->var(d->par));
+  return 1;
+}
+static int d_std(lua_State *L) {
+  const dist *d = checkdist(L, 1);
+  lua_pushnumber(L, sqrt(d->f->var(d->par)));
+  return 1;
+}
+static int d_median(lua_State *L) {
+  const dist *d = checkdist(L, 1);
+  lua_pushnumber(L, d->f->ppf(d->par, 0.5));
+  return 1;
+}
+static int d_entropy(lua_State *L) {
+  const dist *d = checkdist(L, 1);
+  lua_pushnumber(L, d->f->entropy(d->par));
+  return 1;
+}
+static int d_params(lua_State *L) {
+  const dist *d = checkdist(L, 1);
+  lua_createtable(L, 0, d->f->npar);
+  for (int i = 0; i < d->f->npar; i++) {
+    lua_pushnumber(L, d->par[i]);
+    lua_setfield(L, -2, d->f->par[i]);
+  }
+  return 1;
+}
+
+/* d:sample([g,] [shape]) */
+static int d_sample(lua_State *L) {
+  const dist *d = checkdist(L, 1);
+  int ishape = 2;
+  gb_rng *g;
+  if (luaL_testudata(L, 2, GBL_RNG)) { g = gbL_optrng(L, 2); ishape = 3; }
+  else if (lua_isnil(L, 2) && lua_gettop(L) >= 3) { g = gbL_optrng(L, 0); ishape = 3; }
+  else g = gbL_optrng(L, 0);
+  if (lua_isnoneornil(L, ishape)) {
+    union { double d; int64_t i; } v;
+    int st = gb_family_sample(d->f, d->par, g, &v, 1);
+    if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+    if (d->f->discrete) lua_pushinteger(L, (lua_Integer)v.i);
+    else lua_pushnumber(L, v.d);
+    return 1;
+  }
+  int64_t shape[GB_MAXDIM];
+  int nd = gbL_checkshape(L, ishape, shape);
+  gb_array *a = gbL_newarray(L, d->f->discrete ? GB_INT64 : GB_FLOAT64, nd, shape);
+  int st = gb_family_sample(d->f, d->par, g, a->data, a->size);
+  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  return 1;
+}
+
+static int d_tostring(lua_State *L) {
+  const dist *d = checkdist(L, 1);
+  lua_pushliteral(L, "stats.");
+  pushdesc(L, d);
+  lua_concat(L, 2);
+  return 1;
+}
+
+/* Data helpers ------------------------------------------------------------------- */
+
+/* The argument at idx as a fresh contiguous float64 vector (any shape is
+   flattened when flat is set, else it must be 1-D); pushed. */
+static double *vector(lua_State *L, int idx, const char *what, int flat, int64_t *n) {
+  if (lua_isnoneornil(L, idx)) gbL_error(L, "%s is missing", what);
+  if (!gbL_testarray(L, idx) && lua_type(L, idx) != LUA_TTABLE)
+    gbL_error(L, "%s must be an array or a table of numbers, got %s", what,
+              luaL_typename(L, idx));
+  gb_array *a = gbL_toarray(L, idx, GB_FLOAT64);
+  if (!flat && a->ndim != 1)
+    gbL_error(L, "%s must be 1-D, got %d dimensions", what, a->ndim);
+  int64_t size = a->size;
+  gb_array *c = gbL_newarray(L, GB_FLOAT64, 1, &size);
+  gb_array v = *a;
+  if (a->ndim != 1 || flat) {
+    /* copy element by element in C order through a reshaped header */
+    gb_array shaped = *c;
+    shaped.ndim = a->ndim;
+    memcpy(shaped.shape, a->shape, sizeof(int64_t) * (size_t)a->ndim);
+    int64_t s = sizeof(double);
+    for (int i = a->ndim - 1; i >= 0; i--) { shaped.strides[i] = s; s *= a->shape[i]; }
+    gb_copy(&shaped, &v);
+  } else {
+    gb_copy(c, &v);
+  }
+  *n = size;
+  return (double *)c->data;
+}
+
+/* stats.describe(x) */
+static int describe(lua_State *L) {
+  int64_t n;
+  lua_settop(L, 1);
+  double *x = vector(L, 1, "x", 1, &n);
+  if (n == 0) return gbL_error(L, "x is empty");
+  double mn = HUGE_VAL, mx = -HUGE_VAL, s = 0, c = 0;
+  int hasnan = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double v = x[i];
+    if (v != v) hasnan = 1;
+    if (v < mn) mn = v;
+    if (v > mx) mx = v;
+    double y = v - c, t = s + y;           /* compensated sum */
+    c = (t - s) - y;
+    s = t;
+  }
+  if (hasnan) mn = mx = NAN;               /* NaN propagates, as in NumPy */
+  double mean = s / (double)n, m2 = 0, m3 = 0, m4 = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double d = x[i] - mean, d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+  }
+  m2 /= (double)n;
+  m3 /= (double)n;
+  m4 /= (double)n;
+  lua_createtable(L, 0, 7);
+  lua_pushinteger(L, (lua_Integer)n);
+  lua_setfield(L, -2, "nobs");
+  lua_pushnumber(L, mn);
+  lua_setfield(L, -2, "min");
+  lua_pushnumber(L, mx);
+  lua_setfield(L, -2, "max");
+  lua_pushnumber(L, mean);
+  lua_setfield(L, -2, "mean");
+  lua_pushnumber(L, n > 1 ? m2 * (double)n / (double)(n - 1) : NAN);
+  lua_setfield(L, -2, "variance");
+  lua_pushnumber(L, m3 / pow(m2, 1.5));
+  lua_setfield(L, -2, "skewness");
+  lua_pushnumber(L, m4 / (m2 * m2) - 3);
+  lua_setfield(L, -2, "kurtosis");
+  return 1;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* stats.ks_test(x, dist or cdf) -> statistic, pvalue */
+static int ks_test(lua_State *L) {
+  int64_t n;
+  lua_settop(L, 2);
+  double *x = vector(L, 1, "x", 0, &n);
+  if (n == 0) return gbL_error(L, "x is empty");
+  for (int64_t i = 0; i < n; i++)
+    if (x[i] != x[i]) return gbL_error(L, "x[%lld] is NaN", (long long)(i + 1));
+  const dist *d = luaL_testudata(L, 2, DIST_MT);
+  if (!d && !lua_isfunction(L, 2))
+    return gbL_error(L, "the second argument must be a distribution (stats.normal(...)) "
+                        "or a cdf function, got %s", luaL_typename(L, 2));
+  if (d && d->f->discrete)
+    return gbL_error(L, "the Kolmogorov-Smirnov test needs a continuous distribution, "
+                        "and %s is discrete (use stats.chisquare)", d->f->name);
+  qsort(x, (size_t)n, sizeof(double), cmp_double);
+  double D = 0, nn = (double)n;
+  for (int64_t i = 0; i < n; i++) {
+    double F;
+    if (d) F = d->f->cdf(d->par, x[i]);
+    else {
+      lua_pushvalue(L, 2);
+      lua_pushnumber(L, x[i]);
+      lua_call(L, 1, 1);
+      if (lua_type(L, -1) != LUA_TNUMBER)
+        return gbL_error(L, "the cdf returned %s for %g, not a number",
+                         luaL_typename(L, -1), x[i]);
+      F = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+    if (!(F >= 0 && F <= 1))
+      return gbL_error(L, "the cdf at %g is %g, outside [0, 1]", x[i], F);
+    double up = (double)(i + 1) / nn - F, down = F - (double)i / nn;
+    if (up > D) D = up;
+    if (down > D) D = down;
+    if ((i & 65535) == 65535) gbL_checkinterrupt(L);
+  }
+  lua_pushnumber(L, D);
+  lua_pushnumber(L, gb_kolmogorov_sf(n, D));
+  return 2;
+}
+
+/* stats.chisquare(observed [, expected [, ddof]]) -> statistic, pvalue */
+static int chisquare(lua_State *L) {
+  int64_t k, ke;
+  lua_settop(L, 3);
+  double *o = vector(L, 1, "observed", 0, &k);
+  if (k < 1) return gbL_error(L, "observed is empty");
+  double so = 0;
+  for (int64_t i = 0; i < k; i++) {
+    if (!(o[i] >= 0) || isinf(o[i]))
+      return gbL_error(L, "observed[%lld] must be finite and >= 0, got %g", (long long)(i + 1), o[i]);
+    so += o[i];
+  }
+  double *e = NULL;
+  if (!lua_isnoneornil(L, 2)) {
+    e = vector(L, 2, "expected", 0, &ke);
+    if (ke != k)
+      return gbL_error(L, "observed has %lld categories but expected has %lld",
+                       (long long)k, (long long)ke);
+    double se = 0;
+    for (int64_t i = 0; i < k; i++) {
+      if (!(e[i] > 0) || isinf(e[i]))
+        return gbL_error(L, "expected[%lld] must be finite and > 0, got %g", (long long)(i + 1), e[i]);
+      se += e[i];
+    }
+    if (fabs(so - se) > 1e-8 * fmax(so, se))
+      return gbL_error(L, "the sums of observed (%.17g) and expected (%.17g) differ; "
+                          "scale expected to the same total", so, se);
+  }
+  lua_Integer ddof = luaL_optinteger(L, 3, 0);
+  double df = (double)(k - 1 - ddof);
+  if (df < 1)
+    return gbL_error(L, "no degrees of freedom left (%lld categories, ddof %lld)",
+                     (long long)k, (long long)ddof);
+  double stat = 0, mean = so / (double)k;
+  for (int64_t i = 0; i < k; i++) {
+    double ei = e ? e[i] : mean, r = o[i] - ei;
+    stat += r * r / ei;
+  }
+  lua_pushnumber(L, stat);
+  lua_pushnumber(L, gb_gammaincc(0.5 * df, 0.5 * stat));
+  return 2;
+}
+
+/* Registration ----------------------------------------------------------------------- */
+
+static const luaL_Reg methods[] = {
+  {"pdf", d_pdf}, {"logpdf", d_logpdf}, {"pmf", d_pmf}, {"logpmf", d_logpmf},
+  {"cdf", d_cdf}, {"sf", d_sf}, {"ppf", d_ppf}, {"isf", d_isf},
+  {"mean", d_mean}, {"var", d_var}, {"std", d_std}, {"median", d_median},
+  {"entropy", d_entropy}, {"params", d_params}, {"sample", d_sample},
+  {NULL, NULL}
+};
+
+static const luaL_Reg funcs[] = {
+  {"describe", describe}, {"ks_test", ks_test}, {"chisquare", chisquare},
+  {NULL, NULL}
+};
+
+int luaopen_stats(lua_State *L) {
+  luaL_newmetatable(L, DIST_MT);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, d_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  luaL_newlib(L, funcs);
+  for (const gb_family *f = gb_families; f->name; f++) {
+    lua_pushlightuserdata(L, (void *)f);
+    lua_pushcclosure(L, make, 1);
+    lua_setfield(L, -2, f->name);
+  }
+  return 1;
+}
