@@ -36,7 +36,8 @@ typedef struct gbL_Buffer {
   X(rng)                 \
   X(sample)              \
   X(special)              \
-  X(stats)
+  X(stats)                \
+  X(entropy)
 
 #define GBL_DECLARE(name) int luaopen_##name(lua_State *L);
 GIBBS_MODULES(GBL_DECLARE)

@@ -1,15 +1,6 @@
 -- Special functions and distributions timed against scripts/bench/special.py
 -- (scipy.special and scipy.stats) on 10^6 elements.  Prints "name seconds".
-local function bench(name, reps, f)
-  local best = math.huge
-  for _ = 1, reps do
-    collectgarbage()
-    local t0 = time.now()
-    f()
-    best = math.min(best, time.now() - t0)
-  end
-  print(string.format("%s %.6f", name, best))
-end
+local bench = dofile((arg[0]:match("^(.*/)") or "") .. "timing.lua")
 
 local N = 1000000
 local x = array.linspace(0.01, 30, N)

@@ -1,19 +1,14 @@
 #!/usr/bin/python3
 """SciPy side of scripts/bench/special.lua."""
-import time
+import os
+import sys
 
 import numpy as np
 import scipy.special as sc
 import scipy.stats as st
 
-
-def bench(name, reps, f):
-    best = float("inf")
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    print("%s %.6f" % (name, best))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import bench  # noqa: E402
 
 
 N = 1000000

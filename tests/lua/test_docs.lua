@@ -6,7 +6,7 @@
 local T = require "testing"
 local help = require "help"
 
-local MODULES = {"array", "linalg", "rng", "sample", "special", "stats", "time"}
+local MODULES = {"array", "entropy", "linalg", "rng", "sample", "special", "stats", "time"}
 
 -- A name counts as documented under its own heading or, for functions that
 -- are both methods and module functions, under the other form.

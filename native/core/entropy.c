@@ -1,0 +1,394 @@
+/*
+** Entropy estimators (see entropy.h).
+**
+**   Kozachenko-Leonenko  H = psi(n) - psi(k) + log V_d + (d/n) sum log eps_i,
+**                        eps_i the distance to the k-th neighbour, V_d the
+**                        volume of the unit ball of the norm (2^d for the
+**                        max norm, pi^(d/2) / Gamma(d/2 + 1) for Euclid's)
+**   KSG 1 (Kraskov et al. 2004)
+**                        I = psi(k) + psi(n) - <psi(n_x + 1) + psi(n_y + 1)>,
+**                        n_x the points strictly closer than eps_i in x
+**   KSG 2                I = psi(k) - 1/k + psi(n) - <psi(n_x) + psi(n_y)>,
+**                        n_x the points within (<=) the largest x-distance
+**                        among the k neighbours
+**   conditional (Frenzel and Pompe 2007), algorithm 1
+**                        I = psi(k) - <psi(n_xz + 1) + psi(n_yz + 1)
+**                                     - psi(n_z + 1)>
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entropy.h"
+#include "kdtree.h"
+#include "sort.h"
+#include "special.h"
+#include "status.h"
+
+#define BLOCK 32768    /* points per parallel block, between interrupt checks */
+
+int gb_knn_entropy(const double *x, int64_t n, int d, int k, int norm, double *h) {
+  gb_kdtree t;
+  if (gb_kdtree_build(&t, x, n, d) != GB_OK) return GB_ENOMEM;
+  double *term = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+  if (!term) {
+    gb_kdtree_free(&t);
+    return GB_ENOMEM;
+  }
+  int zero = 0, st = GB_OK;
+  /* queries in the tree's order: neighbouring queries visit the same nodes;
+     per-point terms summed in order afterwards, so the result does not
+     depend on the number of threads */
+  for (int64_t b = 0; b < n && st == GB_OK; b += BLOCK) {
+    int64_t e = b + BLOCK < n ? b + BLOCK : n;
+#pragma omp parallel for schedule(dynamic, 256) reduction(| : zero)
+    for (int64_t p = b; p < e; p++) {
+      double dist[256], *dk = k <= 256 ? dist : malloc(sizeof(double) * (size_t)k);
+      if (!dk) { zero |= 2; continue; }
+      gb_kdtree_knn(&t, t.pts + p * d, k, norm, t.idx[p], dk, NULL);
+      double r = dk[k - 1];
+      if (r > 0) term[p] = log(r); else zero |= 1;
+      if (dk != dist) free(dk);
+    }
+    if (zero) st = zero & 2 ? GB_ENOMEM : GB_EINVAL;
+    else if (gb_interrupted()) st = GB_EINTERRUPTED;
+  }
+  double sum = 0;
+  for (int64_t p = 0; p < n && st == GB_OK; p++) sum += term[p];
+  free(term);
+  gb_kdtree_free(&t);
+  if (st != GB_OK) return st;
+  double logv = norm == GB_NORM_MAX ? d * M_LN2
+                                    : 0.5 * d * log(M_PI) - gb_gammaln(0.5 * d + 1);
+  *h = gb_digamma((double)n) - gb_digamma((double)k) + logv + d * sum / (double)n;
+  return GB_OK;
+}
+
+/* Columns of several row-major blocks side by side: out (n x sum of d). */
+static double *join(int64_t n, int m, const double *const *parts, const int *dims, int *dout) {
+  int d = 0;
+  for (int j = 0; j < m; j++) d += dims[j];
+  double *out = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * (size_t)d);
+  if (!out) return NULL;
+  for (int64_t i = 0; i < n; i++) {
+    double *row = out + i * d;
+    for (int j = 0; j < m; j++) {
+      memcpy(row, parts[j] + i * dims[j], sizeof(double) * (size_t)dims[j]);
+      row += dims[j];
+    }
+  }
+  *dout = d;
+  return out;
+}
+
+/*
+** A marginal space for the KSG counts: a kd-tree, or for one dimension the
+** sorted values with each point's rank, searched by galloping outwards.
+** x_j - x_i is monotone in x_j under IEEE rounding, so the points with
+** |x_j - x_i| < eps (or <= eps) form one run of the sorted values around
+** x_i, found with the very comparison the tree makes.
+*/
+typedef struct space {
+  int d;
+  const double *x;       /* the points, n x d */
+  double *sorted;        /* d == 1: the values in order */
+  int64_t *rank;         /* d == 1: where each point is in sorted */
+  double *qv;            /* d == 1: value and rank of the p-th query, */
+  int64_t *qr;           /*   queries taken in the joint tree's order */
+  gb_kdtree tree;        /* d > 1 */
+} space;
+
+static int space_init(space *s, const double *x, int64_t n, int d) {
+  memset(s, 0, sizeof *s);
+  s->d = d;
+  s->x = x;
+  if (d > 1) return gb_kdtree_build(&s->tree, x, n, d);
+  size_t m = (size_t)(n > 0 ? n : 1);
+  s->sorted = malloc(sizeof(double) * m);
+  s->rank = malloc(sizeof(int64_t) * m);
+  uint64_t *key = malloc(sizeof(uint64_t) * m), *tkey = malloc(sizeof(uint64_t) * m);
+  int64_t *idx = malloc(sizeof(int64_t) * m), *tidx = malloc(sizeof(int64_t) * m);
+  int st = GB_ENOMEM;
+  if (s->sorted && s->rank && key && tkey && idx && tidx) {
+    for (int64_t i = 0; i < n; i++) { key[i] = gb_key_f64(x[i]); idx[i] = i; }
+    st = gb_radix_sort(key, idx, n, tkey, tidx);
+    for (int64_t r = 0; r < n && st == GB_OK; r++) {
+      s->sorted[r] = x[idx[r]];
+      s->rank[idx[r]] = r;
+    }
+  }
+  free(key);
+  free(tkey);
+  free(idx);
+  free(tidx);
+  return st;
+}
+
+/* The queries' values and ranks laid out in query order (order[p] is the
+   p-th query), so that the counting loop reads memory in sequence. */
+static int space_order(space *s, const int64_t *order, int64_t n) {
+  if (s->d > 1) return GB_OK;
+  s->qv = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+  s->qr = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+  if (!s->qv || !s->qr) return GB_ENOMEM;
+  for (int64_t p = 0; p < n; p++) {
+    s->qv[p] = s->x[order[p]];
+    s->qr[p] = s->rank[order[p]];
+  }
+  return GB_OK;
+}
+
+static void space_free(space *s) {
+  if (s->d > 1) gb_kdtree_free(&s->tree);
+  free(s->sorted);
+  free(s->rank);
+  free(s->qv);
+  free(s->qr);
+}
+
+static inline int inside(double v, double xi, double eps, int strict) {
+  double f = fabs(v - xi);
+  return strict ? f < eps : f <= eps;
+}
+
+/* The points other than the p-th query (point i) within eps of it
+   (strictly or not). */
+static int64_t space_count(const space *s, int64_t n, int64_t p, int64_t i, double eps,
+                           int strict) {
+  if (s->d > 1) return gb_kdtree_count(&s->tree, s->x + i * s->d, eps, strict, GB_NORM_MAX, i);
+  const double *v = s->sorted;
+  double xi = s->qv[p];
+  int64_t r = s->qr[p];
+  if (!inside(v[r], xi, eps, strict)) return 0;    /* strict with eps == 0 */
+  /* last inside to the right: gallop, then bisect (in, out] */
+  int64_t in = r, step = 1;
+  while (in + step < n && inside(v[in + step], xi, eps, strict)) { in += step; step *= 2; }
+  int64_t out = in + step < n ? in + step : n;
+  while (out - in > 1) {
+    int64_t m = in + (out - in) / 2;
+    if (inside(v[m], xi, eps, strict)) in = m; else out = m;
+  }
+  int64_t right = in;
+  in = r;
+  step = 1;
+  while (in - step >= 0 && inside(v[in - step], xi, eps, strict)) { in -= step; step *= 2; }
+  out = in - step >= 0 ? in - step : -1;
+  while (in - out > 1) {
+    int64_t m = out + (in - out) / 2;
+    if (inside(v[m], xi, eps, strict)) in = m; else out = m;
+  }
+  return right - in;       /* the run's length less the point itself */
+}
+
+/* The largest max-norm distance from row i to the rows idx[0..k) within
+   columns [c0, c0 + dc) of the joint points. */
+static double spread(const double *p, int d, int64_t i, const int64_t *idx, int k, int c0, int dc) {
+  double r = 0;
+  for (int j = 0; j < k; j++)
+    for (int c = c0; c < c0 + dc; c++) {
+      double v = fabs(p[idx[j] * d + c] - p[i * d + c]);
+      if (v > r) r = v;
+    }
+  return r;
+}
+
+int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, int dz,
+           int64_t n, int k, int algorithm, double *mi) {
+  int cond = z && dz > 0, d;
+  if (cond && algorithm != 1) return GB_EINVAL;
+  /* the joint space (x, y, z) and the marginal spaces: (x), (y) for MI,
+     (x, z), (y, z), (z) for conditional MI */
+  const double *jp[3] = {x, y, z};
+  int jd[3] = {dx, dy, dz};
+  double *joint = join(n, cond ? 3 : 2, jp, jd, &d);
+  double *xs = NULL, *ys = NULL;
+  int dxs, dys;
+  if (cond) {
+    const double *a[2] = {x, z}, *b[2] = {y, z};
+    int da[2] = {dx, dz}, db[2] = {dy, dz};
+    xs = join(n, 2, a, da, &dxs);
+    ys = join(n, 2, b, db, &dys);
+  } else {
+    xs = join(n, 1, &x, &dx, &dxs);
+    ys = join(n, 1, &y, &dy, &dys);
+  }
+  gb_kdtree tj;
+  space sx, sy, sz;
+  memset(&sx, 0, sizeof sx);
+  memset(&sy, 0, sizeof sy);
+  memset(&sz, 0, sizeof sz);
+  int st = GB_ENOMEM, built = 0;
+  if (!joint || !xs || !ys) goto done;
+  if (gb_kdtree_build(&tj, joint, n, d) != GB_OK) goto done;
+  built = 1;
+  /* the marginal spaces are independent: prepared side by side */
+  int ss[3] = {GB_OK, GB_OK, GB_OK};
+#pragma omp parallel sections if (n > 20000)
+  {
+#pragma omp section
+    ss[0] = space_init(&sx, xs, n, dxs) != GB_OK ? GB_ENOMEM : space_order(&sx, tj.idx, n);
+#pragma omp section
+    ss[1] = space_init(&sy, ys, n, dys) != GB_OK ? GB_ENOMEM : space_order(&sy, tj.idx, n);
+#pragma omp section
+    if (cond) ss[2] = space_init(&sz, z, n, dz) != GB_OK ? GB_ENOMEM : space_order(&sz, tj.idx, n);
+  }
+  if (ss[0] != GB_OK || ss[1] != GB_OK || ss[2] != GB_OK) goto done;
+  /* per-point terms, summed in order afterwards: the result does not
+     depend on the number of threads */
+  double *term = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+  if (!term) goto done;
+  st = GB_OK;
+  int fail = 0;
+  /* queries in the joint tree's order, for locality */
+  for (int64_t b = 0; b < n && st == GB_OK; b += BLOCK) {
+    int64_t e = b + BLOCK < n ? b + BLOCK : n;
+#pragma omp parallel for schedule(dynamic, 256) reduction(| : fail)
+    for (int64_t p = b; p < e; p++) {
+      int64_t i = tj.idx[p];
+      double dist[128];
+      int64_t idx[128];
+      double *dk = k <= 128 ? dist : malloc(sizeof(double) * (size_t)k);
+      int64_t *ik = k <= 128 ? idx : malloc(sizeof(int64_t) * (size_t)k);
+      if (!dk || !ik) {
+        fail = 1;
+        if (dk != dist) free(dk);
+        if (ik != idx) free(ik);
+        continue;
+      }
+      gb_kdtree_knn(&tj, tj.pts + p * d, k, GB_NORM_MAX, i, dk, ik);
+      if (algorithm == 1) {
+        double eps = dk[k - 1];
+        double nx = (double)space_count(&sx, n, p, i, eps, 1);
+        double ny = (double)space_count(&sy, n, p, i, eps, 1);
+        double t = gb_digamma(nx + 1) + gb_digamma(ny + 1);
+        if (cond) t -= gb_digamma((double)space_count(&sz, n, p, i, eps, 1) + 1);
+        term[p] = t;
+      } else {
+        /* x occupies joint columns [0, dx), y [dx, dx + dy) */
+        double ex = spread(joint, d, i, ik, k, 0, dx), ey = spread(joint, d, i, ik, k, dx, dy);
+        double nx = (double)space_count(&sx, n, p, i, ex, 0);
+        double ny = (double)space_count(&sy, n, p, i, ey, 0);
+        term[p] = gb_digamma(nx) + gb_digamma(ny);
+      }
+      if (dk != dist) free(dk);
+      if (ik != idx) free(ik);
+    }
+    if (fail) st = GB_ENOMEM;
+    else if (gb_interrupted()) st = GB_EINTERRUPTED;
+  }
+  if (st == GB_OK) {
+    double nn = (double)n, kk = (double)k, sum = 0;
+    for (int64_t i = 0; i < n; i++) sum += term[i];
+    if (cond) *mi = gb_digamma(kk) - sum / nn;
+    else if (algorithm == 1) *mi = gb_digamma(kk) + gb_digamma(nn) - sum / nn;
+    else *mi = gb_digamma(kk) - 1 / kk + gb_digamma(nn) - sum / nn;
+  }
+  free(term);
+done:
+  if (built) gb_kdtree_free(&tj);
+  space_free(&sx);
+  space_free(&sy);
+  space_free(&sz);
+  free(joint);
+  free(xs);
+  free(ys);
+  return st;
+}
+
+/* Discrete estimators ----------------------------------------------------------- */
+
+double gb_entropy_counts(const double *c, int64_t m, int method) {
+  double N = 0, S = 0;       /* S = sum c log c */
+  int64_t nz = 0, f1 = 0;
+  for (int64_t i = 0; i < m; i++) {
+    if (c[i] > 0) {
+      N += c[i];
+      S += c[i] * log(c[i]);
+      nz++;
+      f1 += c[i] == 1;
+    }
+  }
+  if (!(N > 0)) return NAN;
+  double plugin = log(N) - S / N;
+  switch (method) {
+    case GB_H_MILLER_MADOW:
+      return plugin + (double)(nz - 1) / (2 * N);
+    case GB_H_GRASSBERGER: {
+      /* H = log N - (1/N) sum n G(n), G(n) = psi(n) + (-1)^n/2 (psi((n+1)/2) - psi(n/2)) */
+      double s = 0;
+      for (int64_t i = 0; i < m; i++) {
+        double n = c[i];
+        if (!(n > 0)) continue;
+        double sign = fmod(n, 2) == 0 ? 1 : -1;
+        s += n * (gb_digamma(n) + 0.5 * sign * (gb_digamma(0.5 * (n + 1)) - gb_digamma(0.5 * n)));
+      }
+      return log(N) - s / N;
+    }
+    case GB_H_CHAO_SHEN: {
+      /* coverage-adjusted probabilities, Horvitz-Thompson weights */
+      double f = (double)f1 == N ? N - 1 : (double)f1;
+      double C = 1 - f / N, h = 0;
+      for (int64_t i = 0; i < m; i++) {
+        if (!(c[i] > 0)) continue;
+        double pa = C * c[i] / N;
+        h -= pa * log(pa) / (1 - pow(1 - pa, N));
+      }
+      return h;
+    }
+    case GB_H_JACKKNIFE: {
+      /* N H - (N-1)/N sum over the N leave-one-out samples, grouped by bin */
+      if (N < 2) return plugin;
+      double loo = 0;
+      for (int64_t i = 0; i < m; i++) {
+        double n = c[i];
+        if (!(n > 0)) continue;
+        double Si = S - n * log(n) + (n > 1 ? (n - 1) * log(n - 1) : 0);
+        loo += n * (log(N - 1) - Si / (N - 1));
+      }
+      return N * plugin - (N - 1) / N * loo;
+    }
+    default:
+      return plugin;
+  }
+}
+
+int gb_ordinal_patterns(const double *x, int64_t n, int order, int delay, double *counts) {
+  int64_t nfact = 1;
+  for (int i = 2; i <= order; i++) nfact *= i;
+  memset(counts, 0, sizeof(double) * (size_t)nfact);
+  int64_t span = (int64_t)(order - 1) * delay, npat = n - span;
+  if (npat <= 0) return GB_OK;
+  int64_t fact[11];
+  fact[0] = 1;
+  for (int i = 1; i <= 10; i++) fact[i] = fact[i - 1] * i;
+  int st = GB_OK;
+#pragma omp parallel
+  {
+    double *local = calloc((size_t)nfact, sizeof(double));
+    if (!local) {
+#pragma omp atomic write
+      st = GB_ENOMEM;
+    }
+#pragma omp for schedule(static)
+    for (int64_t t = 0; t < npat; t++) {
+      if (!local) continue;
+      const double *w = x + t;
+      /* Lehmer code: for each position, the later elements strictly
+         smaller (an equal later element ranks above: ties by time) */
+      int64_t code = 0;
+      for (int i = 0; i < order - 1; i++) {
+        int less = 0;
+        double v = w[(int64_t)i * delay];
+        for (int j = i + 1; j < order; j++) less += w[(int64_t)j * delay] < v;
+        code += less * fact[order - 1 - i];
+      }
+      local[code] += 1;
+    }
+    if (local) {
+#pragma omp critical
+      for (int64_t i = 0; i < nfact; i++) counts[i] += local[i];
+      free(local);
+    }
+  }
+  return st;
+}

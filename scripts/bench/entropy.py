@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""Python side of scripts/bench/entropy.lua."""
+import math
+import os
+import sys
+
+import numpy as np
+from scipy.spatial import cKDTree
+from scipy.special import digamma
+from sklearn.feature_selection import mutual_info_regression
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import bench  # noqa: E402
+
+g = np.random.default_rng(1)
+
+
+def pair(n):
+    x = g.normal(size=n)
+    return x, 0.5 * x + g.normal(size=n) * math.sqrt(0.75)
+
+
+x1, y1 = pair(100000)
+x2, y2 = pair(200000)
+bench("ksg_mi_1e5", 3, lambda: mutual_info_regression(x1[:, None], y1, n_neighbors=3))
+bench("ksg_mi_2e5", 3, lambda: mutual_info_regression(x2[:, None], y2, n_neighbors=3))
+
+
+def kl_entropy(data, k=3):
+    n, d = data.shape
+    dist, _ = cKDTree(data).query(data, k=k + 1, p=np.inf)
+    return digamma(n) - digamma(k) + d * math.log(2) + d * np.mean(np.log(dist[:, k]))
+
+
+X = g.normal(size=(100000, 3))
+bench("knn_entropy_1e5_d3", 3, lambda: kl_entropy(X))
+
+
+def permutation_entropy(x, order):
+    w = np.lib.stride_tricks.sliding_window_view(x, order)
+    ranks = np.argsort(w, axis=1, kind="stable")
+    codes = (ranks * order ** np.arange(order)).sum(axis=1)
+    _, counts = np.unique(codes, return_counts=True)
+    p = counts / counts.sum()
+    return -(p * np.log(p)).sum()
+
+
+s = g.normal(size=10000000)
+bench("permutation_1e7_order5", 3, lambda: permutation_entropy(s, 5))

@@ -1,0 +1,180 @@
+-- The entropy module: closed forms (the values the issue lists), kNN
+-- estimators within their statistical error at n = 10^4, and equality with
+-- scikit-learn, SciPy's cKDTree and scipy.stats.differential_entropy on
+-- fixed data (tests/fixtures/make_entropy.py); errors.
+local T = require "testing"
+local F = dofile("tests/fixtures/entropy.lua")
+
+local LN2 = math.log(2)
+
+T.test("entropy: discrete estimators from counts (closed forms)", function()
+  T.near(entropy.shannon({0.9, 0.1}, {base = 2}), 0.4689956, 1e-7)
+  local c = {5, 3, 1, 1}
+  T.near(entropy.from_counts(c), 1.16828, 1e-5)
+  T.near(entropy.from_counts(c, {method = "miller_madow"}), 1.31828, 1e-5)
+  T.near(entropy.from_counts(c, {method = "chao_shen"}), 1.44926, 1e-5)
+  T.near(entropy.from_counts(c, {method = "jackknife"}), 1.42696, 1e-5)
+  -- Grassberger (2003): log N - (1/N) sum n G(n); G(1) = -euler - log 2,
+  -- G(3) = psi(3) - (psi(2) - psi(3/2))/2, G(5) likewise
+  local function G(n)
+    local s = n % 2 == 0 and 1 or -1
+    return special.digamma(n) + 0.5 * s * (special.digamma((n + 1) / 2) - special.digamma(n / 2))
+  end
+  T.near(entropy.from_counts(c, {method = "grassberger"}),
+         math.log(10) - (5 * G(5) + 3 * G(3) + 2 * G(1)) / 10, 1e-14)
+  -- zeros are ignored; bits
+  T.near(entropy.from_counts({2, 0, 2}, {base = 2}), 1, 1e-15)
+end)
+
+T.test("entropy: divergences, Renyi and Tsallis", function()
+  T.near(entropy.kl({0.5, 0.5}, {0.9, 0.1}, {base = 2}), 0.7369656, 1e-7)
+  T.eq(entropy.kl({0.5, 0.5}, {1, 0}), math.huge)
+  T.near(entropy.cross_entropy({0.5, 0.5}, {0.9, 0.1}),
+         entropy.shannon({0.5, 0.5}) + entropy.kl({0.5, 0.5}, {0.9, 0.1}), 1e-15)
+  T.near(entropy.js({{1, 0}, {0, 1}}, nil, {base = 2}), 1, 1e-15)
+  T.near(entropy.js(array.new{{0.5, 0.5}, {0.5, 0.5}}), 0, 1e-15)
+  -- weighted, three distributions: H(mixture) - sum w H(P_i)
+  local ps = {{0.2, 0.8}, {0.6, 0.4}, {1, 0}}
+  local w = {0.5, 0.3, 0.2}
+  local mix = {0.5 * 0.2 + 0.3 * 0.6 + 0.2, 0.5 * 0.8 + 0.3 * 0.4}
+  local want = entropy.shannon(mix) - 0.5 * entropy.shannon(ps[1]) - 0.3 * entropy.shannon(ps[2])
+  T.near(entropy.js(ps, w), want, 1e-14)
+  local p = {0.5, 0.25, 0.25}
+  T.near(entropy.renyi(p, 0), math.log(3), 1e-15)
+  T.near(entropy.renyi(p, 1), entropy.shannon(p), 1e-15)
+  T.near(entropy.renyi(p, 2), -math.log(0.375), 1e-15)
+  T.near(entropy.renyi(p, math.huge), math.log(2), 1e-15)
+  T.near(entropy.tsallis(p, 2), 1 - 0.375, 1e-15)
+  T.near(entropy.tsallis(p, 1), entropy.shannon(p), 1e-15)
+  T.near(entropy.shannon({2, 2}, {normalize = true}), LN2, 1e-15)
+end)
+
+T.test("entropy: discrete samples, joint symbols, MI and conditional MI", function()
+  local x = array.new({1, 1, 2, 2, 1, 2, 3, 3}, "int64")
+  T.near(entropy.discrete(x), entropy.from_counts({3, 3, 2}), 1e-15)
+  -- a 2-D array's rows are joint symbols
+  local xy = array.new({{1, 1}, {1, 2}, {1, 1}, {2, 2}}, "int64")
+  T.near(entropy.discrete(xy), entropy.from_counts({2, 1, 1}), 1e-15)
+  T.near(entropy.discrete_mi(x, x, {base = 2}), entropy.discrete(x, {base = 2}), 1e-15)
+  local a = array.new({1, 2, 1, 2}, "int64")
+  local b = array.new({1, 1, 2, 2}, "int64")
+  T.near(entropy.discrete_mi(a, b), 0, 1e-15)
+  local xor = array.new({1, 2, 2, 1}, "int64")     -- a xor b
+  T.near(entropy.discrete_cmi(a, xor, b, {base = 2}), 1, 1e-15)
+  T.near(entropy.conditional(xor, a, {base = 2}), 1, 1e-15)
+  -- the estimator choice applies to every term
+  local mm = entropy.discrete_mi(x, array.concat{a, a}, {method = "miller_madow"})
+  T.ok(mm == mm, "Miller-Madow MI is a number")
+end)
+
+T.test("entropy.permutation: Bandt-Pompe example, monotone and white noise", function()
+  local s = {4, 7, 9, 10, 6, 11, 3}
+  T.near(entropy.permutation(s, {order = 2, base = 2}), 0.9182958, 1e-7)
+  T.near(entropy.permutation(s, {order = 3, base = 2}), 1.5219281, 1e-7)
+  T.eq(entropy.permutation(array.range(1, 100)), 0)
+  T.eq(entropy.permutation(array.range(100, 1, -1), {order = 5}), 0)
+  local noise = rng.new(1):normal(200000)
+  local h = entropy.permutation(noise, {order = 4, normalize = true})
+  T.ok(h > 0.999 and h <= 1, "white noise: normalised " .. h)
+  -- ties are broken by time: a constant series is one pattern
+  T.eq(entropy.permutation(array.zeros(50), {order = 3}), 0)
+  -- delay: 1, 100, 2, 101, 3, 102, ... rises along every other value
+  local z = {}
+  for i = 1, 40 do z[i] = (i % 2 == 0) and 100 + i or i end
+  T.eq(entropy.permutation(z, {order = 3, delay = 2}), 0)
+  T.ok(entropy.permutation(z, {order = 3, delay = 1}) > 0, "but not along every value")
+end)
+
+local C = {{4, 3, 1}, {3, 4, 1}, {1, 1, 2}}
+
+T.test("entropy: Gaussian closed forms", function()
+  T.near(entropy.gaussian(C), 5.4992689, 1e-7)
+  T.near(entropy.gaussian_mi(C, 1, 2), 0.4133393, 1e-7)
+  T.near(entropy.gaussian_mi(C, 1, 2, 3), 0.3568832, 1e-7)
+  T.near(entropy.gaussian({{1}}), 0.5 * math.log(2 * math.pi * math.exp(1)), 1e-15)
+  T.near(entropy.gaussian_mi({{1, 0.5}, {0.5, 1}}, {1}, {2}), -0.5 * math.log(0.75), 1e-15)
+end)
+
+-- At n = 10^4 the kNN estimators' standard error is about 0.01 nats (their
+-- spread over seeds); their bias at k = 3 is smaller than that for these
+-- smooth densities.  So each is checked to within 0.04 (about 3 standard
+-- errors plus the bias), at a fixed seed.
+T.test("entropy.knn: Kozachenko-Leonenko within its error at n = 10^4", function()
+  local g = rng.new(11)
+  local n = 10000
+  T.near(entropy.knn(g:normal(n)), 1.4189385, 0, 0.04, "N(0, 1)")
+  T.near(entropy.knn(g:uniform(n, 0, 2)), 0.6931472, 0, 0.04, "uniform[0, 2]")
+  T.near(entropy.knn(g:exponential(n)), 1, 0, 0.04, "exponential(1)")
+  local X = g:multivariate_normal({0, 0, 0}, C, n)
+  T.near(entropy.knn(X), 5.4992689, 0, 0.06, "3-D Gaussian, max norm")
+  T.near(entropy.knn(X, {norm = "euclidean"}), 5.4992689, 0, 0.06, "3-D Gaussian, Euclidean")
+  T.near(entropy.knn(g:normal(n), {base = 2}), 1.4189385 / LN2, 0, 0.06, "bits")
+end)
+
+T.test("entropy.ksg: KSG 1 and 2 and the conditional form within their error", function()
+  local g = rng.new(12)
+  local n = 10000
+  for _, rho in ipairs{0.5, 0.9} do
+    local want = -0.5 * math.log(1 - rho * rho)
+    local x = g:normal(n)
+    local y = x * rho + g:normal(n) * math.sqrt(1 - rho * rho)
+    T.near(entropy.ksg(x, y), want, 0, 0.03, "KSG 1, rho " .. rho)
+    T.near(entropy.ksg(x, y, {algorithm = 2}), want, 0, 0.03, "KSG 2, rho " .. rho)
+  end
+  local X = g:multivariate_normal({0, 0, 0}, C, n)
+  local x, y, z = X[{":", 1}], X[{":", 2}], X[{":", 3}]
+  T.near(entropy.ksg(x, y), 0.4133393, 0, 0.03, "I(x; y)")
+  T.near(entropy.ksg_cmi(x, y, z), 0.3568832, 0, 0.03, "I(x; y | z)")
+  -- independent variables give about 0
+  T.near(entropy.ksg(g:normal(n), g:normal(n)), 0, 0, 0.02, "independent")
+end)
+
+T.test("entropy: equal to scikit-learn, cKDTree and SciPy on the same data", function()
+  local x, y = array.new(F.x), array.new(F.y)
+  T.near(entropy.ksg(x, y), F.sklearn_mi, 1e-12, 0, "mutual_info_regression")
+  local X = array.new(F.X3)
+  T.near(entropy.knn(X, {k = 4, noise = false}), F.ckdtree_kl_max, 1e-13, 0, "cKDTree, max norm")
+  T.near(entropy.knn(X, {k = 4, noise = false, norm = "euclidean"}), F.ckdtree_kl_euclidean,
+         1e-13, 0, "cKDTree, Euclidean")
+  for _, m in ipairs{"vasicek", "van_es", "ebrahimi", "correa"} do
+    T.near(entropy.spacing(x, {method = m}), F.spacing[m], 1e-13, 0, m)
+  end
+end)
+
+T.test("entropy: results are reproducible and do not depend on threads", function()
+  local g = rng.new(5)
+  local x = g:normal(50000)
+  local y = x + g:normal(50000)
+  T.eq(entropy.ksg(x, y), entropy.ksg(x, y))
+  T.ne = T.ne or function(a, b, what) T.ok(a ~= b, what) end
+  local a = entropy.ksg(x, y, {seed = 1})
+  T.near(a, entropy.ksg(x, y), 1e-6, 0, "the noise seed moves the result only slightly")
+  -- ties: rounded data has many; with noise (the default) it works
+  local r = (g:normal(5000) * 2):round()
+  T.ok(entropy.knn(r) == entropy.knn(r), "noise breaks ties reproducibly")
+  T.raises(function() entropy.knn(r, {noise = false}) end, "entropy.knn", "two points coincide")
+end)
+
+T.test("entropy: errors name the function and the problem", function()
+  T.raises(function() entropy.ksg({1, 2, 3}, {1, 2}) end, "entropy.ksg", "same number of rows")
+  T.raises(function() entropy.knn({1, 2, 3}) end, "entropy.knn", "k (3) must be less than")
+  T.raises(function() entropy.knn({1, 0 / 0, 3, 4, 5}) end, "entropy.knn", "NaN value in row 2")
+  T.raises(function() entropy.knn({1, 2, math.huge, 4, 5}) end, "infinite value in row 3")
+  T.raises(function() entropy.knn({}) end, "entropy.knn", "empty")
+  T.raises(function() entropy.from_counts({1, -1}) end, "entropy.from_counts", "counts[2] is negative")
+  T.raises(function() entropy.from_counts({0, 0}) end, "sum to zero")
+  T.raises(function() entropy.shannon({0.5, 0.6}) end, "entropy.shannon", "not 1", "normalize")
+  T.raises(function() entropy.kl({0.5, 0.5}, {1, 0, 0}) end, "entropy.kl", "2 entries", "3")
+  T.raises(function() entropy.permutation({1, 2, 3}, {order = 4}) end,
+           "entropy.permutation", "too few for order 4")
+  T.raises(function() entropy.permutation({1, 2, 3}, {order = 11}) end, "order must be an integer")
+  T.raises(function() entropy.discrete({1.5, 2}) end, "entropy.discrete", "integer symbols")
+  T.raises(function() entropy.discrete_mi(array.new({1, 2}, "int64"), array.new({1}, "int64")) end,
+           "entropy.discrete_mi", "samples")
+  T.raises(function() entropy.from_counts({1, 2}, {method = "magic"}) end, "option method")
+  T.raises(function() entropy.gaussian({{1, 2}, {2, 1}}) end, "not positive definite")
+  T.raises(function() entropy.ksg_cmi({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}, {1, 2, 3, 4, 5},
+                                      {algorithm = 2}) end, "algorithm 1 only")
+  T.raises(function() entropy.spacing({1, 1, 1, 1, 1}) end, "repeated values")
+  T.raises(function() entropy.shannon({1}, {base = 1}) end, "option base")
+end)
