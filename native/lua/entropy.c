@@ -12,6 +12,7 @@
 #include "entropy.h"
 #include "internal.h"
 #include "kdtree.h"
+#include "linalg.h"
 #include "rng.h"
 #include "special.h"
 
@@ -151,6 +152,19 @@ static int checkk(lua_State *L, int iopts, int64_t n) {
   return k;
 }
 
+/* The norm option: "max" (default) or "euclidean". */
+static int optnorm(lua_State *L, int iopts) {
+  int norm = GB_NORM_MAX;
+  if (getopt(L, iopts, "norm") != LUA_TNIL) {
+    const char *nm = lua_tostring(L, -1);
+    if (nm && strcmp(nm, "euclidean") == 0) norm = GB_NORM_EUCLIDEAN;
+    else if (!nm || strcmp(nm, "max") != 0)
+      gbL_error(L, "option norm must be \"max\" or \"euclidean\"");
+  }
+  lua_pop(L, 1);
+  return norm;
+}
+
 static int coreerror(lua_State *L, int st) {
   if (st == GB_EINVAL)
     return gbL_error(L, "two points coincide, so a neighbour distance is 0 "
@@ -163,14 +177,7 @@ static int knn(lua_State *L) {
   lua_settop(L, 2);
   data s = getdata(L, 1, "x");
   int k = checkk(L, 2, s.n);
-  int norm = GB_NORM_MAX;
-  if (getopt(L, 2, "norm") != LUA_TNIL) {
-    const char *nm = lua_tostring(L, -1);
-    if (nm && strcmp(nm, "euclidean") == 0) norm = GB_NORM_EUCLIDEAN;
-    else if (!nm || strcmp(nm, "max") != 0)
-      gbL_error(L, "option norm must be \"max\" or \"euclidean\"");
-  }
-  lua_pop(L, 1);
+  int norm = optnorm(L, 2);
   prepare(L, 2, &s, 0, 0);
   double h;
   int st = gb_knn_entropy(s.x, s.n, s.d, k, norm, &h);
@@ -574,6 +581,45 @@ static int permutation(lua_State *L) {
   return pushresult(L, h, 2);
 }
 
+/* entropy.complexity(x [, opts]) -> H, C: the normalised permutation
+   entropy H and the Jensen-Shannon statistical complexity
+   C = Q0 JS(P, U) H (Rosso et al. 2007), U the uniform distribution over
+   the N = order! patterns and Q0 = 1 / max JS */
+static int complexity(lua_State *L) {
+  lua_settop(L, 2);
+  int order = optint(L, 2, "order", 3, 2, 10);
+  int delay = optint(L, 2, "delay", 1, 1, 1 << 30);
+  gb_array *a = gbL_testarray(L, 1);
+  if (!a && lua_type(L, 1) != LUA_TTABLE)
+    return gbL_error(L, "x must be an array or a table of numbers, got %s", luaL_typename(L, 1));
+  a = gbL_toarray(L, 1, GB_FLOAT64);
+  if (a->ndim != 1) return gbL_error(L, "x must be 1-D, got %d dimensions", a->ndim);
+  int64_t n = a->size;
+  if ((int64_t)(order - 1) * delay >= n)
+    return gbL_error(L, "x has %lld values, too few for order %d and delay %d",
+                     (long long)n, order, delay);
+  gb_array *c = gbL_newlike(L, a, GB_FLOAT64);
+  gb_copy(c, a);
+  int64_t nf = 1;
+  for (int i = 2; i <= order; i++) nf *= i;
+  double *counts = lua_newuserdatauv(L, sizeof(double) * (size_t)nf, 0);
+  int st = gb_ordinal_patterns((const double *)c->data, n, order, delay, counts);
+  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  double N = (double)nf, total = 0, hp = 0, hm = 0;
+  for (int64_t i = 0; i < nf; i++) total += counts[i];
+  for (int64_t i = 0; i < nf; i++) {
+    double p = counts[i] / total, m = 0.5 * (p + 1 / N);
+    hp -= gb_xlogy(p, p);
+    hm -= gb_xlogy(m, m);
+  }
+  double H = hp / log(N);
+  double jsd = hm - 0.5 * hp - 0.5 * log(N);
+  double q0 = -2 / ((N + 1) / N * log(N + 1) - 2 * log(2 * N) + log(N));
+  lua_pushnumber(L, H);
+  lua_pushnumber(L, q0 * jsd * H);
+  return 2;
+}
+
 /* 1-D spacing estimators ------------------------------------------------------------- */
 
 static int cmp_double(const void *a, const void *b) {
@@ -651,6 +697,220 @@ static int spacing(lua_State *L) {
   if (!isfinite(h))
     return gbL_error(L, "x has repeated values, so a spacing is 0 (add noise or widen the window)");
   return pushresult(L, h, 2);
+}
+
+/* Information dynamics ---------------------------------------------------------------- */
+
+/*
+** Embeddings of series for transfer entropy, active information storage
+** and entropy rate.  With target history k, source history l and source
+** lag u, the samples are the times t (0-based) from t0 = max(k - 1,
+** l + u - 2) to n - 2: the next value x[t + 1], the target's past
+** x[t - k + 1 .. t] and the source's past y[t - u - l + 2 .. t - u + 1].
+*/
+typedef struct embed {
+  int k, l, u;
+  int64_t t0, count;
+} embed;
+
+static embed getembed(lua_State *L, int iopts, int64_t n, int source) {
+  embed e;
+  e.k = optint(L, iopts, "history", 1, 1, 64);
+  e.l = source ? optint(L, iopts, "source_history", 1, 1, 64) : 0;
+  e.u = source ? optint(L, iopts, "lag", 1, 1, 1 << 20) : 1;
+  e.t0 = e.k - 1;
+  if (source && e.l + e.u - 2 > e.t0) e.t0 = e.l + e.u - 2;
+  e.count = n - 1 - e.t0;
+  if (e.count < 2)
+    gbL_error(L, "the series are too short (%lld values) for these histories and lag",
+              (long long)n);
+  return e;
+}
+
+/* Push the count x h array whose row r holds s[end + r - h + 1 .. end + r]
+   (elements of size sz); returns its data. */
+static char *push_window(lua_State *L, const char *s, int dtype, int64_t end, int64_t count,
+                         int h) {
+  int64_t shape[2] = {count, h};
+  gb_array *a = gbL_newarray(L, dtype, 2, shape);
+  size_t sz = gb_dtype_size(dtype);
+  for (int64_t r = 0; r < count; r++)
+    memcpy(a->data + (size_t)(r * h) * sz, s + (size_t)(end + r - h + 1) * sz, sz * (size_t)h);
+  return a->data;
+}
+
+/* A discrete series at idx: an n x 1 int64 copy, pushed. */
+static const int64_t *int_series(lua_State *L, int idx, const char *what, int64_t *n) {
+  const char *w[1] = {what};
+  symbols s = getsymbols(L, (int[]){idx}, 1, w, n);
+  if (s.c != 1) gbL_error(L, "%s must be a 1-D series", what);
+  return s.x;
+}
+
+/* entropy.transfer(source, target [, opts]): discrete transfer entropy
+   I(x_{t+1}; y past | x past) */
+static int transfer(lua_State *L) {
+  lua_settop(L, 3);
+  int m = method(L, 3);
+  int64_t n, n2;
+  const int64_t *y = int_series(L, 1, "source", &n);
+  const int64_t *x = int_series(L, 2, "target", &n2);
+  if (n != n2)
+    return gbL_error(L, "source has %lld values but target has %lld", (long long)n, (long long)n2);
+  embed e = getembed(L, 3, n, 1);
+  int base = lua_gettop(L);
+  push_window(L, (const char *)x, GB_INT64, e.t0 + 1, e.count, 1);               /* base+1 */
+  push_window(L, (const char *)x, GB_INT64, e.t0, e.count, e.k);                 /* base+2 */
+  push_window(L, (const char *)y, GB_INT64, e.t0 - e.u + 1, e.count, e.l);       /* base+3 */
+  int nx = base + 1, xh = base + 2, yh = base + 3;
+  static const char *const w[] = {"next", "past", "source"};
+  double h1 = joint_entropy(L, (int[]){nx, xh}, 2, w, m);
+  double h2 = joint_entropy(L, (int[]){xh, yh}, 2, w + 1, m);
+  double h3 = joint_entropy(L, (int[]){xh}, 1, w + 1, m);
+  double h4 = joint_entropy(L, (int[]){nx, xh, yh}, 3, w, m);
+  return pushresult(L, h1 + h2 - h3 - h4, 3);
+}
+
+/* For a discrete series x (argument 1, options at 2): the entropies of
+   the next value, of the past, and of both together. */
+static void memory_entropies(lua_State *L, double *hn, double *hp, double *hj) {
+  lua_settop(L, 2);
+  int m = method(L, 2);
+  int64_t n;
+  const int64_t *x = int_series(L, 1, "x", &n);
+  embed e = getembed(L, 2, n, 0);
+  int base = lua_gettop(L);
+  push_window(L, (const char *)x, GB_INT64, e.t0 + 1, e.count, 1);
+  push_window(L, (const char *)x, GB_INT64, e.t0, e.count, e.k);
+  static const char *const w[] = {"next", "past"};
+  *hn = joint_entropy(L, (int[]){base + 1}, 1, w, m);
+  *hp = joint_entropy(L, (int[]){base + 2}, 1, w + 1, m);
+  *hj = joint_entropy(L, (int[]){base + 1, base + 2}, 2, w, m);
+}
+
+/* entropy.active_information(x [, opts]) = I(x_{t+1}; x past), discrete */
+static int active_information(lua_State *L) {
+  double hn, hp, hj;
+  memory_entropies(L, &hn, &hp, &hj);
+  return pushresult(L, hn + hp - hj, 2);
+}
+
+/* entropy.entropy_rate(x [, opts]) = H(x_{t+1} | x past), discrete */
+static int entropy_rate(lua_State *L) {
+  double hn, hp, hj;
+  memory_entropies(L, &hn, &hp, &hj);
+  return pushresult(L, hj - hp, 2);
+}
+
+/* entropy.transfer_ksg(source, target [, opts]): KSG estimate of
+   I(x_{t+1}; y past | x past) for continuous series */
+static int transfer_ksg(lua_State *L) {
+  lua_settop(L, 3);
+  data y = getdata(L, 1, "source"), x = getdata(L, 2, "target");
+  if (x.d != 1 || y.d != 1) return gbL_error(L, "source and target must be 1-D series");
+  if (x.n != y.n)
+    return gbL_error(L, "source has %lld values but target has %lld", (long long)y.n, (long long)x.n);
+  embed e = getembed(L, 3, x.n, 1);
+  int k = checkk(L, 3, e.count);
+  data nx = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0 + 1, e.count, 1), e.count, 1};
+  data xh = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0, e.count, e.k), e.count, e.k};
+  data yh = {(double *)push_window(L, (const char *)y.x, GB_FLOAT64, e.t0 - e.u + 1, e.count, e.l),
+             e.count, e.l};
+  prepare(L, 3, &nx, 1, 1);
+  prepare(L, 3, &yh, 1, 2);
+  prepare(L, 3, &xh, 1, 3);
+  double te;
+  int st = gb_ksg(nx.x, 1, yh.x, yh.d, xh.x, xh.d, e.count, k, 1, &te);
+  if (st != GB_OK) return coreerror(L, st);
+  return pushresult(L, te, 3);
+}
+
+/* entropy.active_information_ksg(x [, opts]) = KSG I(x_{t+1}; x past) */
+static int active_information_ksg(lua_State *L) {
+  lua_settop(L, 2);
+  data x = getdata(L, 1, "x");
+  if (x.d != 1) return gbL_error(L, "x must be a 1-D series");
+  embed e = getembed(L, 2, x.n, 0);
+  int k = checkk(L, 2, e.count);
+  int alg = optint(L, 2, "algorithm", 1, 1, 2);
+  data nx = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0 + 1, e.count, 1), e.count, 1};
+  data xh = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0, e.count, e.k), e.count, e.k};
+  prepare(L, 2, &nx, 1, 1);
+  prepare(L, 2, &xh, 1, 2);
+  double a;
+  int st = gb_ksg(nx.x, 1, xh.x, xh.d, NULL, 0, e.count, k, alg, &a);
+  if (st != GB_OK) return coreerror(L, st);
+  return pushresult(L, a, 2);
+}
+
+/* Sample and approximate entropy ------------------------------------------------------ */
+
+/* For templates of length m (rows of the n' x m embedding, n' given), the
+   number of other templates within r of each one (max norm), summed. */
+static int template_matches(const double *x, int64_t count, int m, double r, int strict,
+                            double *per, double *total) {
+  double *emb = malloc(sizeof(double) * (size_t)(count > 0 ? count : 1) * (size_t)m);
+  if (!emb) return GB_ENOMEM;
+  for (int64_t i = 0; i < count; i++) memcpy(emb + i * m, x + i, sizeof(double) * (size_t)m);
+  gb_kdtree t;
+  if (gb_kdtree_build(&t, emb, count, m) != GB_OK) { free(emb); return GB_ENOMEM; }
+  double sum = 0;
+#pragma omp parallel for schedule(dynamic, 256) reduction(+ : sum)
+  for (int64_t i = 0; i < count; i++) {
+    double c = (double)gb_kdtree_count(&t, emb + i * m, r, strict, GB_NORM_MAX, i);
+    if (per) per[i] = c;
+    sum += c;
+  }
+  gb_kdtree_free(&t);
+  free(emb);
+  *total = sum;
+  return gb_interrupted() ? GB_EINTERRUPTED : GB_OK;
+}
+
+/* The series, m and r of sample and approximate entropy. */
+static data regularity_args(lua_State *L, int *m, double *r, int *strict) {
+  data x = getdata(L, 1, "x");
+  if (x.d != 1) gbL_error(L, "x must be a 1-D series");
+  *m = optint(L, 2, "m", 2, 1, 64);
+  if (x.n < *m + 2)
+    gbL_error(L, "x has %lld values, too few for templates of length %d", (long long)x.n, *m + 1);
+  double sd = column_std(&x, 0);
+  *r = optnumber(L, 2, "r", 0.2 * sd);
+  if (!(*r >= 0) || isinf(*r)) gbL_error(L, "option r must be finite and >= 0, got %g", *r);
+  *strict = optbool(L, 2, "strict", 0);
+  return x;
+}
+
+/* entropy.sample_entropy(x [, opts]) = -log(A / B) */
+static int sample_entropy(lua_State *L) {
+  lua_settop(L, 2);
+  int m, strict;
+  double r, A, B;
+  data x = regularity_args(L, &m, &r, &strict);
+  int64_t count = x.n - m;            /* the same templates for both lengths */
+  int st = template_matches(x.x, count, m, r, strict, NULL, &B);
+  if (st == GB_OK) st = template_matches(x.x, count, m + 1, r, strict, NULL, &A);
+  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  if (B == 0) return gbL_error(L, "no two templates of length %d match within r = %g", m, r);
+  return pushresult(L, A > 0 ? -log(A / B) : HUGE_VAL, 2);
+}
+
+/* entropy.approximate_entropy(x [, opts]) = Phi_m - Phi_{m+1} */
+static int approximate_entropy(lua_State *L) {
+  lua_settop(L, 2);
+  int m, strict;
+  double r, phi[2];
+  data x = regularity_args(L, &m, &r, &strict);
+  for (int j = 0; j < 2; j++) {
+    int64_t count = x.n - (m + j) + 1;
+    double *per = lua_newuserdatauv(L, sizeof(double) * (size_t)count, 0), total;
+    int st = template_matches(x.x, count, m + j, r, strict, per, &total);
+    if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+    double s = 0;                     /* self-matches count, as Pincus defines it */
+    for (int64_t i = 0; i < count; i++) s += log((per[i] + 1) / (double)count);
+    phi[j] = s / (double)count;
+  }
+  return pushresult(L, phi[0] - phi[1], 2);
 }
 
 /* Gaussian ------------------------------------------------------------------------------ */
@@ -750,6 +1010,349 @@ static int gaussian_mi(lua_State *L) {
   return pushresult(L, 0.5 * (lxz + lyz - lz - lall), 5);
 }
 
+/* Divergence between samples ----------------------------------------------------------- */
+
+/* entropy.knn_kl(x, y [, opts]): the Wang-Kulkarni-Verdu estimate of
+   D(P || Q) from x ~ P (n x d) and y ~ Q (m x d):
+   (d/n) sum log(nu_k(i) / rho_k(i)) + log(m / (n - 1)) */
+static int knn_kl(lua_State *L) {
+  lua_settop(L, 3);
+  data x = getdata(L, 1, "x"), y = getdata(L, 2, "y");
+  if (x.d != y.d)
+    return gbL_error(L, "x has %d columns but y has %d", x.d, y.d);
+  int k = checkk(L, 3, x.n);
+  if (k > y.n) return gbL_error(L, "k (%d) must be at most the size of y (%lld)", k, (long long)y.n);
+  int norm = optnorm(L, 3);
+  prepare(L, 3, &x, 0, 1);
+  prepare(L, 3, &y, 0, 2);
+  gb_kdtree tx, ty;
+  if (gb_kdtree_build(&tx, x.x, x.n, x.d) != GB_OK) return gbL_error(L, "out of memory");
+  if (gb_kdtree_build(&ty, y.x, y.n, y.d) != GB_OK) {
+    gb_kdtree_free(&tx);
+    return gbL_error(L, "out of memory");
+  }
+  double *term = lua_newuserdatauv(L, sizeof(double) * (size_t)x.n, 0);
+  int zero = 0;
+#pragma omp parallel for schedule(dynamic, 256) reduction(| : zero)
+  for (int64_t i = 0; i < x.n; i++) {
+    double a[256], b[256];
+    if (k > 256) { zero = 1; continue; }
+    gb_kdtree_knn(&tx, x.x + i * x.d, k, norm, i, a, NULL);
+    gb_kdtree_knn(&ty, x.x + i * x.d, k, norm, -1, b, NULL);
+    if (!(a[k - 1] > 0) || !(b[k - 1] > 0)) zero = 1;
+    else term[i] = log(b[k - 1] / a[k - 1]);
+  }
+  gb_kdtree_free(&tx);
+  gb_kdtree_free(&ty);
+  if (zero) return coreerror(L, GB_EINVAL);
+  double s = 0;
+  for (int64_t i = 0; i < x.n; i++) s += term[i];
+  double D = (double)x.d * s / (double)x.n + log((double)y.n / (double)(x.n - 1));
+  return pushresult(L, D, 3);
+}
+
+/* Mixed continuous and discrete ------------------------------------------------------- */
+
+/* entropy.mixed_mi(x, c [, opts]): Ross's (2014) kNN estimate of the
+   mutual information between continuous x (n x d) and discrete c (n):
+   psi(n) - <psi(n_c)> + psi(k) - <psi(m_i)>, where the k-th neighbour
+   among the samples of the same class is at distance eps_i and m_i counts
+   all samples within eps_i (k-th neighbour included, sample itself not) */
+static int mixed_mi(lua_State *L) {
+  lua_settop(L, 3);
+  data x = getdata(L, 1, "x");
+  int64_t nc;
+  const int64_t *c = int_series(L, 2, "c", &nc);
+  if (nc != x.n)
+    return gbL_error(L, "x has %lld rows but c has %lld", (long long)x.n, (long long)nc);
+  int k = optint(L, 3, "k", 3, 1, 256);
+  prepare(L, 3, &x, 0, 1);
+  int64_t n = x.n, d = x.d;
+  /* group the samples by class: order sorts them, start[] marks classes */
+  int64_t *order = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)n, 0);
+  for (int64_t i = 0; i < n; i++) order[i] = i;
+  symbols sym = {c, 1};
+  cmp_sym = &sym;
+  qsort(order, (size_t)n, sizeof(int64_t), cmp_rows);
+  gb_kdtree all;
+  if (gb_kdtree_build(&all, x.x, n, (int)d) != GB_OK) return gbL_error(L, "out of memory");
+  double *pts = lua_newuserdatauv(L, sizeof(double) * (size_t)(n * d), 0);
+  double sum = 0;
+  int small = 0, st = GB_OK;
+  for (int64_t a = 0; a < n && st == GB_OK;) {
+    int64_t b = a;
+    while (b < n && c[order[b]] == c[order[a]]) b++;
+    int64_t nclass = b - a;
+    if (nclass <= k) { small = 1; a = b; continue; }   /* classes this small are skipped */
+    for (int64_t r = a; r < b; r++)
+      memcpy(pts + (r - a) * d, x.x + order[r] * d, sizeof(double) * (size_t)d);
+    gb_kdtree t;
+    if (gb_kdtree_build(&t, pts, nclass, (int)d) != GB_OK) { st = GB_ENOMEM; break; }
+    double part = 0;
+#pragma omp parallel for schedule(dynamic, 256) reduction(+ : part)
+    for (int64_t r = 0; r < nclass; r++) {
+      double dist[256];
+      gb_kdtree_knn(&t, pts + r * d, k, GB_NORM_MAX, r, dist, NULL);
+      double m = (double)gb_kdtree_count(&all, pts + r * d, dist[k - 1], 0, GB_NORM_MAX,
+                                         order[a + r]);
+      part += gb_digamma((double)nclass) + gb_digamma(m);
+    }
+    gb_kdtree_free(&t);
+    sum += part;
+    a = b;
+  }
+  gb_kdtree_free(&all);
+  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  (void)small;
+  double mi = gb_digamma((double)n) + gb_digamma((double)k) - sum / (double)n;
+  return pushresult(L, mi, 3);
+}
+
+/* Significance ---------------------------------------------------------------------- */
+
+/* Push rows idx (0-based, n of them) of the array at stack index a. */
+static void push_rows(lua_State *L, int a, const int64_t *idx, int64_t n) {
+  gb_array *ix = gbL_newarray(L, GB_INT64, 1, &n);
+  int64_t *p = (int64_t *)ix->data;
+  for (int64_t i = 0; i < n; i++) p[i] = idx[i] + 1;
+  lua_gettable(L, a);          /* a[ix]: a copy of those rows */
+}
+
+static int cmp_index(const void *a, const void *b) {
+  int64_t u = *(const int64_t *)a, v = *(const int64_t *)b;
+  return (u > v) - (u < v);
+}
+
+static int cmp_num(const void *a, const void *b) {
+  double u = *(const double *)a, v = *(const double *)b;
+  return (u > v) - (u < v);
+}
+
+/*
+** entropy.significance(f, x, y [, opts]) -> table: the value f(x, y), its
+** p-value against independence from f(x, y permuted), and a confidence
+** interval by subsampling (Politis and Romano 1994): f on half-size
+** subsamples drawn without replacement, whose spread about their mean,
+** scaled by sqrt(1/2), estimates the spread of f at full size.  (The
+** ordinary bootstrap duplicates samples, which ruins nearest-neighbour
+** estimators.)
+*/
+static int significance(lua_State *L) {
+  lua_settop(L, 4);
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  int permutations = optint(L, 4, "permutations", 200, 0, 1000000);
+  int boots = optint(L, 4, "subsamples", 200, 0, 1000000);
+  double level = optnumber(L, 4, "level", 0.95);
+  if (!(level > 0 && level < 1)) return gbL_error(L, "option level must be in (0, 1), got %g", level);
+  double seed = optnumber(L, 4, "seed", 0);
+  if (!(seed >= 0) || seed != floor(seed)) return gbL_error(L, "option seed must be a non-negative integer");
+  gb_array *xa = gbL_toarray(L, 2, -1), *ya = gbL_toarray(L, 3, -1);
+  if (xa->ndim < 1 || ya->ndim < 1 || xa->shape[0] != ya->shape[0])
+    return gbL_error(L, "x and y must have the same number of samples (rows)");
+  int64_t n = xa->shape[0];
+  if (n < 4) return gbL_error(L, "at least 4 samples are needed");
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, 3);
+  lua_call(L, 2, 1);
+  if (lua_type(L, -1) != LUA_TNUMBER) return gbL_error(L, "f must return a number");
+  double value = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  gb_rng g;
+  gb_rng_seed(&g, (uint64_t)seed);
+  int64_t *idx = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)n, 0);
+  double *stat = lua_newuserdatauv(L, sizeof(double) * (size_t)(permutations + boots + 1), 0);
+  int top = lua_gettop(L);
+  int64_t exceed = 0;
+  double nullsum = 0;
+  for (int r = 0; r < permutations; r++) {
+    gb_rand_permutation(&g, n, idx, 0);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    push_rows(L, 3, idx, n);
+    lua_call(L, 2, 1);
+    double v = lua_tonumber(L, -1);
+    lua_settop(L, top);
+    exceed += v >= value;
+    nullsum += v;
+    gbL_checkinterrupt(L);
+  }
+  int64_t half = n / 2;
+  double submean = 0;
+  for (int r = 0; r < boots; r++) {
+    gb_rand_permutation(&g, n, idx, 0);
+    qsort(idx, (size_t)half, sizeof(int64_t), cmp_index);   /* keep the time order */
+    lua_pushvalue(L, 1);
+    push_rows(L, 2, idx, half);
+    push_rows(L, 3, idx, half);
+    lua_call(L, 2, 1);
+    stat[r] = lua_tonumber(L, -1);
+    submean += stat[r] / boots;
+    lua_settop(L, top);
+    gbL_checkinterrupt(L);
+  }
+  lua_createtable(L, 0, 5);
+  lua_pushnumber(L, value);
+  lua_setfield(L, -2, "value");
+  if (permutations > 0) {
+    lua_pushnumber(L, (double)(exceed + 1) / (double)(permutations + 1));
+    lua_setfield(L, -2, "p");
+    lua_pushnumber(L, nullsum / permutations);
+    lua_setfield(L, -2, "null_mean");
+  }
+  if (boots > 0) {
+    qsort(stat, (size_t)boots, sizeof(double), cmp_num);
+    double a = (1 - level) / 2, scale = sqrt((double)half / (double)n);
+    int64_t lo = (int64_t)floor(a * (boots - 1)), hi = (int64_t)ceil((1 - a) * (boots - 1));
+    lua_createtable(L, 2, 0);
+    lua_pushnumber(L, value + (stat[lo] - submean) * scale);
+    lua_rawseti(L, -2, 1);
+    lua_pushnumber(L, value + (stat[hi] - submean) * scale);
+    lua_rawseti(L, -2, 2);
+    lua_setfield(L, -2, "ci");
+  }
+  return 1;
+}
+
+/* Spectral entropies -------------------------------------------------------------------- */
+
+/* Eigenvalues (ascending) of the symmetric d x d matrix a, pushed. */
+static double *eigenvalues(lua_State *L, const double *a, int64_t d) {
+  int64_t shape[2] = {d, d};
+  gb_array *A = gbL_newarray(L, GB_FLOAT64, 2, shape);
+  memcpy(A->data, a, sizeof(double) * (size_t)(d * d));
+  gb_array *w = gbL_newarray(L, GB_FLOAT64, 1, &d);
+  int st = gb_eigh(w, NULL, A);
+  if (st != GB_OK) gbL_error(L, "eigenvalues: %s", gb_strstatus(st));
+  return (double *)w->data;
+}
+
+/* exp of the Renyi entropy of order q of the weights w (normalised here) */
+static double hill_number(const double *w, int64_t n, double q) {
+  double s = 0;
+  for (int64_t i = 0; i < n; i++) s += w[i] > 0 ? w[i] : 0;
+  double *p = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+  if (!p) return NAN;
+  for (int64_t i = 0; i < n; i++) p[i] = w[i] > 0 ? w[i] / s : 0;
+  double h = renyi_of(p, n, q);
+  free(p);
+  return exp(h);
+}
+
+static double optq(lua_State *L, int iopts) {
+  double q = optnumber(L, iopts, "q", 1);
+  if (!(q >= 0)) gbL_error(L, "option q must be >= 0 (or math.huge), got %g", q);
+  return q;
+}
+
+/* entropy.vendi(K [, opts]): exp(H_q) of the eigenvalues of K / n, K an
+   n x n similarity matrix with unit diagonal */
+static int vendi(lua_State *L) {
+  lua_settop(L, 2);
+  double q = optq(L, 2);
+  int64_t n;
+  const double *K = getcov(L, 1, &n);
+  for (int64_t i = 0; i < n; i++)
+    if (fabs(K[i * n + i] - 1) > 1e-9)
+      return gbL_error(L, "K[%lld][%lld] is %g: a similarity matrix has 1 on its diagonal",
+                       (long long)(i + 1), (long long)(i + 1), K[i * n + i]);
+  double *w = eigenvalues(L, K, n);
+  lua_pushnumber(L, hill_number(w, n, q));
+  return 1;
+}
+
+/* entropy.vendi_data(x [, opts]): the Vendi score of the rows of x under
+   the cosine kernel (through the d x d matrix when d < n) or a Gaussian
+   kernel of width sigma */
+static int vendi_data(lua_State *L) {
+  lua_settop(L, 2);
+  double q = optq(L, 2);
+  data x = getdata(L, 1, "x");
+  int64_t n = x.n, d = x.d;
+  int gauss = 0;
+  double sigma = 1;
+  if (getopt(L, 2, "kernel") != LUA_TNIL) {
+    const char *k = lua_tostring(L, -1);
+    if (k && strcmp(k, "gaussian") == 0) gauss = 1;
+    else if (!k || strcmp(k, "cosine") != 0)
+      gbL_error(L, "option kernel must be \"cosine\" or \"gaussian\"");
+  }
+  lua_pop(L, 1);
+  if (gauss) {
+    sigma = optnumber(L, 2, "sigma", 1);
+    if (!(sigma > 0) || isinf(sigma)) gbL_error(L, "option sigma must be finite and > 0");
+  }
+  if (!gauss) {
+    for (int64_t i = 0; i < n; i++) {
+      double s = 0;
+      for (int64_t j = 0; j < d; j++) s += x.x[i * d + j] * x.x[i * d + j];
+      if (!(s > 0)) gbL_error(L, "row %lld of x is zero: the cosine kernel needs non-zero rows",
+                              (long long)(i + 1));
+      s = 1 / sqrt(s);
+      for (int64_t j = 0; j < d; j++) x.x[i * d + j] *= s;
+    }
+  }
+  int dual = !gauss && d < n;
+  int64_t m = dual ? d : n;
+  double *K = lua_newuserdatauv(L, sizeof(double) * (size_t)(m * m), 0);
+  if (dual) {                /* X^T X / n has the nonzero eigenvalues of X X^T / n */
+    for (int64_t a = 0; a < d; a++)
+      for (int64_t b = 0; b <= a; b++) {
+        double s = 0;
+        for (int64_t i = 0; i < n; i++) s += x.x[i * d + a] * x.x[i * d + b];
+        K[a * d + b] = K[b * d + a] = s;
+      }
+  } else {
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j <= i; j++) {
+        double s = 0;
+        for (int64_t c = 0; c < d; c++) {
+          double v = gauss ? x.x[i * d + c] - x.x[j * d + c] : x.x[i * d + c] * x.x[j * d + c];
+          s += gauss ? v * v : v;
+        }
+        K[i * n + j] = K[j * n + i] = gauss ? exp(-s / (2 * sigma * sigma)) : s;
+      }
+  }
+  double *w = eigenvalues(L, K, m);
+  lua_pushnumber(L, hill_number(w, m, q));
+  return 1;
+}
+
+/* entropy.diffusion(x [, opts]): diffusion spectral entropy -sum a log a,
+   a_i = |mu_i|^t / sum |mu_j|^t over the eigenvalues mu of the diffusion
+   operator D^-1 K (computed from the symmetric D^-1/2 K D^-1/2) */
+static int diffusion(lua_State *L) {
+  lua_settop(L, 2);
+  data x = getdata(L, 1, "x");
+  double sigma = optnumber(L, 2, "sigma", 1), t = optnumber(L, 2, "t", 1);
+  if (!(sigma > 0) || isinf(sigma)) return gbL_error(L, "option sigma must be finite and > 0");
+  if (!(t > 0) || isinf(t)) return gbL_error(L, "option t must be finite and > 0");
+  int64_t n = x.n, d = x.d;
+  double *K = lua_newuserdatauv(L, sizeof(double) * (size_t)(n * n), 0);
+  double *deg = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
+#pragma omp parallel for schedule(dynamic, 16) if (n > 256)
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j <= i; j++) {
+      double s = 0;
+      for (int64_t c = 0; c < d; c++) {
+        double v = x.x[i * d + c] - x.x[j * d + c];
+        s += v * v;
+      }
+      K[i * n + j] = K[j * n + i] = exp(-s / (2 * sigma * sigma));
+    }
+  for (int64_t i = 0; i < n; i++) {
+    double s = 0;
+    for (int64_t j = 0; j < n; j++) s += K[i * n + j];
+    deg[i] = 1 / sqrt(s);
+  }
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++) K[i * n + j] *= deg[i] * deg[j];
+  double *w = eigenvalues(L, K, n), tot = 0, h = 0;
+  for (int64_t i = 0; i < n; i++) tot += (w[i] = pow(fabs(w[i]), t));
+  for (int64_t i = 0; i < n; i++) h -= gb_xlogy(w[i] / tot, w[i] / tot);
+  return pushresult(L, h, 2);
+}
+
 static const luaL_Reg funcs[] = {
   {"knn", knn}, {"ksg", ksg}, {"ksg_cmi", ksg_cmi},
   {"discrete", discrete}, {"discrete_mi", discrete_mi}, {"discrete_cmi", discrete_cmi},
@@ -757,6 +1360,13 @@ static const luaL_Reg funcs[] = {
   {"shannon", shannon}, {"renyi", renyi}, {"tsallis", tsallis}, {"kl", kl},
   {"cross_entropy", cross_entropy}, {"js", js},
   {"permutation", permutation}, {"spacing", spacing},
+  {"transfer", transfer}, {"transfer_ksg", transfer_ksg},
+  {"active_information", active_information}, {"active_information_ksg", active_information_ksg},
+  {"entropy_rate", entropy_rate},
+  {"sample_entropy", sample_entropy}, {"approximate_entropy", approximate_entropy},
+  {"vendi", vendi}, {"vendi_data", vendi_data}, {"diffusion", diffusion},
+  {"complexity", complexity}, {"knn_kl", knn_kl}, {"mixed_mi", mixed_mi},
+  {"significance", significance},
   {"gaussian", gaussian}, {"gaussian_mi", gaussian_mi},
   {NULL, NULL}
 };

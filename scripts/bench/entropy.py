@@ -47,3 +47,15 @@ def permutation_entropy(x, order):
 
 s = g.normal(size=10000000)
 bench("permutation_1e7_order5", 3, lambda: permutation_entropy(s, 5))
+
+
+def vendi(X):
+    Xn = X / np.linalg.norm(X, axis=1, keepdims=True)
+    w = np.linalg.eigvalsh(Xn @ Xn.T / X.shape[0])
+    w = w[w > 0]
+    w = w / w.sum()
+    return math.exp(-(w * np.log(w)).sum())
+
+
+V = g.normal(size=(2000, 64))
+bench("vendi_2000_d64", 3, lambda: vendi(V))

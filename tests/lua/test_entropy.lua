@@ -141,6 +141,108 @@ T.test("entropy: equal to scikit-learn, cKDTree and SciPy on the same data", fun
   end
 end)
 
+T.test("entropy: information dynamics (transfer entropy, AIS, entropy rate)", function()
+  -- the issue's example: source {1,1,0,0,1} to target {1,1,1,0,0}, history 2
+  T.near(entropy.transfer({1, 1, 0, 0, 1}, {1, 1, 1, 0, 0}, {history = 2, source_history = 2,
+                                                              base = 2}), 2 / 3, 1e-12)
+  T.near(entropy.transfer(F.te_source, F.te_target, {history = 2}), F.te, 1e-12, 0, "vs NumPy")
+  -- a copy delayed by one step: AIS and rate of an i.i.d. source
+  local g = rng.new(21)
+  local src = g:integers(0, 1, 20000)
+  local dst = array.concat{array.new({0}, "int64"), src[{{1, -2}}]}
+  T.near(entropy.transfer(src, dst, {base = 2}), 1, 0, 0.01, "copy: 1 bit")
+  T.near(entropy.transfer(dst, src, {base = 2}), 0, 0, 0.01, "reverse: 0")
+  T.near(entropy.active_information(src, {history = 2, base = 2}), 0, 0, 0.01)
+  T.near(entropy.entropy_rate(src, {history = 2, base = 2}), 1, 0, 0.01)
+  -- a period-2 series: fully predictable from one step back
+  local alt = {}
+  for i = 1, 100 do alt[i] = i % 2 end
+  T.near(entropy.entropy_rate(alt), 0, 0, 1e-12)
+  T.near(entropy.active_information(alt, {base = 2}), 1, 1e-3)   -- 50 and 49 of each
+  -- continuous: x[t+1] = 0.8 y[t] + 0.6 e: TE y -> x = -log(1 - 0.64)/2
+  local n = 10000
+  local y = g:normal(n)
+  local x = array.zeros(n)
+  x[{{2, n}}] = y[{{1, n - 1}}] * 0.8 + g:normal(n - 1) * 0.6
+  T.near(entropy.transfer_ksg(y, x), -0.5 * math.log(0.36), 0, 0.03, "TE y -> x")
+  T.near(entropy.transfer_ksg(x, y), 0, 0, 0.02, "TE x -> y")
+  -- AR(1) with coefficient 0.9: I(x_{t+1}; x_t) = -log(1 - 0.81)/2
+  local ar = {0}
+  local e = g:normal(n):totable()
+  for t = 2, n do ar[t] = 0.9 * ar[t - 1] + e[t] end
+  T.near(entropy.active_information_ksg(ar), -0.5 * math.log(0.19), 0, 0.04, "AIS of AR(1)")
+end)
+
+T.test("entropy: sample and approximate entropy", function()
+  local s = array.new(F.series)
+  T.near(entropy.sample_entropy(s), F.regularity.sample, 1e-12, 0, "vs NumPy, brute force")
+  T.near(entropy.approximate_entropy(s), F.regularity.approximate, 1e-12, 0, "vs NumPy")
+  -- white noise: SampEn(2, 0.2 sd) -> -log P(|x - y| <= 0.2 sd) = -log erf(0.1)
+  local w = rng.new(22):normal(20000)
+  T.near(entropy.sample_entropy(w), -math.log(special.erf(0.1)), 0, 0.05)
+  -- a periodic series is perfectly regular
+  local p = {}
+  for i = 1, 300 do p[i] = math.sin(i * 2 * math.pi / 10) end
+  T.near(entropy.sample_entropy(p, {r = 0.01}), 0, 0, 1e-12)
+  T.ok(entropy.sample_entropy(w, {r = 0.3}) < entropy.sample_entropy(w, {r = 0.1}),
+       "larger r, more matches, lower entropy")
+  T.ok(entropy.sample_entropy(w, {strict = true}) >= entropy.sample_entropy(w), "strict counts fewer")
+end)
+
+T.test("entropy: Jensen-Shannon statistical complexity", function()
+  local H, C = entropy.complexity(F.walk, {order = 4})
+  T.near(H, F.complexity[1], 1e-12)
+  T.near(C, F.complexity[2], 1e-12)
+  local h0, c0 = entropy.complexity(array.range(1, 500), {order = 4})
+  T.eq(h0, 0)
+  T.eq(c0, 0)
+  local h1, c1 = entropy.complexity(rng.new(23):normal(200000), {order = 4})
+  T.ok(h1 > 0.999 and c1 < 0.002, "white noise: H near 1, C near 0")
+end)
+
+T.test("entropy: Vendi score and diffusion spectral entropy", function()
+  T.near(entropy.vendi({{1, 0.5}, {0.5, 1}}), 1.754765, 1e-6)
+  T.near(entropy.vendi(array.ones({5, 5})), 1, 1e-12, 0, "identical items")
+  T.near(entropy.vendi(array.eye(6)), 6, 1e-12, 0, "orthogonal items")
+  T.near(entropy.vendi(array.eye(6), {q = 2}), 6, 1e-12)
+  local V = array.new(F.V)
+  T.near(entropy.vendi_data(V), F.vendi_cosine, 1e-12, 0, "dual form vs NumPy's n x n eigvalsh")
+  T.near(entropy.vendi_data(V, {kernel = "gaussian", sigma = 2}), F.vendi_gaussian, 1e-12)
+  T.near(entropy.diffusion(V[{{1, 150}}], {sigma = 1.5, t = 2}), F.diffusion, 1e-11)
+end)
+
+T.test("entropy: kNN divergence and mixed MI", function()
+  T.near(entropy.knn_kl(array.new(F.P), array.new(F.Q), {noise = false}), F.wkv, 1e-12, 0,
+         "vs cKDTree")
+  -- N(0,1) against N(0.5, 1.5^2): log 1.5 + (1 + 0.25)/(2 * 2.25) - 1/2
+  local g = rng.new(24)
+  local want = math.log(1.5) + 1.25 / 4.5 - 0.5
+  T.near(entropy.knn_kl(g:normal(10000), g:normal(10000) * 1.5 + 0.5), want, 0, 0.03)
+  T.near(entropy.knn_kl(g:normal(10000), g:normal(10000)), 0, 0, 0.03)
+  -- class c in {1, 2} equiprobable, x ~ N(c, 1): MI from numerical integration
+  local c = g:integers(1, 2, 10000)
+  local x = g:normal(10000) + c
+  T.near(entropy.mixed_mi(x, c), 0.1114215, 0, 0.02)
+  T.near(entropy.mixed_mi(g:normal(10000), c), 0, 0, 0.02, "independent")
+end)
+
+T.test("entropy.significance: permutation p-value and subsampling interval", function()
+  local g = rng.new(25)
+  local x = g:normal(1000)
+  local dep = entropy.significance(entropy.ksg, x, x * 0.5 + g:normal(1000),
+                                   {permutations = 99, subsamples = 60, seed = 1})
+  T.near(dep.p, 0.01, 1e-12, 0, "no permutation reaches a real dependence")
+  T.ok(dep.ci[1] < dep.value and dep.value < dep.ci[2], "the interval holds the value")
+  local ind = entropy.significance(entropy.ksg, x, g:normal(1000), {permutations = 99, subsamples = 0})
+  T.ok(ind.p > 0.05, "independent: p = " .. ind.p)
+  T.ok(ind.ci == nil, "no interval without subsamples")
+  -- reproducible for a seed
+  local a = entropy.significance(entropy.ksg, x, g:normal(1000), {permutations = 20, subsamples = 10, seed = 3})
+  T.ok(a.p == a.p, "a number")
+  T.raises(function() entropy.significance(entropy.ksg, {1, 2, 3, 4}, {1, 2, 3}) end,
+           "entropy.significance", "same number of samples")
+end)
+
 T.test("entropy: results are reproducible and do not depend on threads", function()
   local g = rng.new(5)
   local x = g:normal(50000)
