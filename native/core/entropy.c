@@ -27,40 +27,45 @@
 
 #define BLOCK 32768    /* points per parallel block, between interrupt checks */
 
-int gb_knn_entropy(const double *x, int64_t n, int d, int k, int norm, double *h) {
+int gb_knn_radii(const double *x, int64_t n, int d, int k, int norm, double *r) {
   gb_kdtree t;
   if (gb_kdtree_build(&t, x, n, d) != GB_OK) return GB_ENOMEM;
-  double *term = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
-  if (!term) {
-    gb_kdtree_free(&t);
-    return GB_ENOMEM;
-  }
-  int zero = 0, st = GB_OK;
-  /* queries in the tree's order: neighbouring queries visit the same nodes;
-     per-point terms summed in order afterwards, so the result does not
-     depend on the number of threads */
+  int fail = 0, st = GB_OK;
+  /* queries in the tree's order: neighbouring queries visit the same nodes */
   for (int64_t b = 0; b < n && st == GB_OK; b += BLOCK) {
     int64_t e = b + BLOCK < n ? b + BLOCK : n;
-#pragma omp parallel for schedule(dynamic, 256) reduction(| : zero)
+#pragma omp parallel for schedule(dynamic, 256) reduction(| : fail)
     for (int64_t p = b; p < e; p++) {
       double dist[256], *dk = k <= 256 ? dist : malloc(sizeof(double) * (size_t)k);
-      if (!dk) { zero |= 2; continue; }
+      if (!dk) { fail = 1; continue; }
       gb_kdtree_knn(&t, t.pts + p * d, k, norm, t.idx[p], dk, NULL);
-      double r = dk[k - 1];
-      if (r > 0) term[p] = log(r); else zero |= 1;
+      r[t.idx[p]] = dk[k - 1];
       if (dk != dist) free(dk);
     }
-    if (zero) st = zero & 2 ? GB_ENOMEM : GB_EINVAL;
+    if (fail) st = GB_ENOMEM;
     else if (gb_interrupted()) st = GB_EINTERRUPTED;
   }
-  double sum = 0;
-  for (int64_t p = 0; p < n && st == GB_OK; p++) sum += term[p];
-  free(term);
   gb_kdtree_free(&t);
+  return st;
+}
+
+double gb_ball_logvolume(int d, int norm) {
+  return norm == GB_NORM_MAX ? d * M_LN2 : 0.5 * d * log(M_PI) - gb_gammaln(0.5 * d + 1);
+}
+
+int gb_knn_entropy(const double *x, int64_t n, int d, int k, int norm, double *h) {
+  double *r = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+  if (!r) return GB_ENOMEM;
+  int st = gb_knn_radii(x, n, d, k, norm, r);
+  double sum = 0;
+  for (int64_t i = 0; i < n && st == GB_OK; i++) {
+    if (!(r[i] > 0)) st = GB_EINVAL;
+    else sum += log(r[i]);
+  }
+  free(r);
   if (st != GB_OK) return st;
-  double logv = norm == GB_NORM_MAX ? d * M_LN2
-                                    : 0.5 * d * log(M_PI) - gb_gammaln(0.5 * d + 1);
-  *h = gb_digamma((double)n) - gb_digamma((double)k) + logv + d * sum / (double)n;
+  *h = gb_digamma((double)n) - gb_digamma((double)k) + gb_ball_logvolume(d, norm)
+       + d * sum / (double)n;
   return GB_OK;
 }
 

@@ -19,6 +19,12 @@
    given norm (kdtree.h's GB_NORM_*). */
 int gb_knn_entropy(const double *x, int64_t n, int d, int k, int norm, double *h);
 
+/* r[i] = the distance from point i to its k-th nearest other point. */
+int gb_knn_radii(const double *x, int64_t n, int d, int k, int norm, double *r);
+
+/* log of the volume of the unit ball of the norm in d dimensions. */
+double gb_ball_logvolume(int d, int norm);
+
 /*
 ** Kraskov-Stoegbauer-Grassberger mutual information between x (n x dx)
 ** and y (n x dy), algorithm 1 or 2, with the max norm in the joint space.

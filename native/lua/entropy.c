@@ -10,6 +10,7 @@
 
 #include "distributions.h"
 #include "entropy.h"
+#include "fft.h"
 #include "internal.h"
 #include "kdtree.h"
 #include "linalg.h"
@@ -184,6 +185,52 @@ static int knn(lua_State *L) {
   if (st != GB_OK) return coreerror(L, st);
   return pushresult(L, h, 2);
 }
+
+/*
+** entropy.knn_renyi(x, q [, opts]) and entropy.knn_tsallis(x, q [, opts]):
+** Leonenko, Pronzato and Savani (2008).  With zeta_i = (n - 1) C_k V_d
+** rho_i^d and C_k = (Gamma(k) / Gamma(k + 1 - q))^(1 / (1 - q)), the mean
+** I_q of zeta_i^(1 - q) estimates the integral of f^q; Renyi's entropy is
+** log(I_q) / (1 - q) and Tsallis's (1 - I_q) / (q - 1).  Needs q < k + 1.
+*/
+static int knn_q(lua_State *L, int tsallis_form) {
+  lua_settop(L, 3);
+  double q = luaL_checknumber(L, 2);
+  data s = getdata(L, 1, "x");
+  int k = checkk(L, 3, s.n);
+  int norm = optnorm(L, 3);
+  if (!(q >= 0 && q < k + 1) || isinf(q))
+    return gbL_error(L, "q must be >= 0 and below k + 1 (%d), got %g", k + 1, q);
+  prepare(L, 3, &s, 0, 0);
+  if (q == 1) {
+    double h;
+    int st = gb_knn_entropy(s.x, s.n, s.d, k, norm, &h);
+    if (st != GB_OK) return coreerror(L, st);
+    return pushresult(L, h, 3);
+  }
+  double *r = lua_newuserdatauv(L, sizeof(double) * (size_t)s.n, 0);
+  int st = gb_knn_radii(s.x, s.n, s.d, k, norm, r);
+  if (st != GB_OK) return coreerror(L, st);
+  double logc = (gb_gammaln(k) - gb_gammaln(k + 1 - q)) / (1 - q);
+  double base = log((double)(s.n - 1)) + logc + gb_ball_logvolume(s.d, norm);
+  /* log I_q by log-sum-exp of (1 - q) log zeta_i */
+  double mx = -HUGE_VAL;
+  for (int64_t i = 0; i < s.n; i++) {
+    if (!(r[i] > 0)) return coreerror(L, GB_EINVAL);
+    r[i] = (1 - q) * (base + s.d * log(r[i]));
+    if (r[i] > mx) mx = r[i];
+  }
+  double sum = 0;
+  for (int64_t i = 0; i < s.n; i++) sum += exp(r[i] - mx);
+  double logI = mx + log(sum / (double)s.n);
+  if (tsallis_form) {
+    lua_pushnumber(L, (1 - exp(logI)) / (q - 1));
+    return 1;
+  }
+  return pushresult(L, logI / (1 - q), 3);
+}
+static int knn_renyi(lua_State *L) { return knn_q(L, 0); }
+static int knn_tsallis(lua_State *L) { return knn_q(L, 1); }
 
 /* entropy.ksg(x, y [, opts]) and entropy.ksg_cmi(x, y, z [, opts]) */
 static int ksg_common(lua_State *L, int cond) {
@@ -699,6 +746,197 @@ static int spacing(lua_State *L) {
   return pushresult(L, h, 2);
 }
 
+/* Histogram and kernel estimators ---------------------------------------------------- */
+
+/* The q-quantile of sorted values by linear interpolation (NumPy's default). */
+static double quantile_sorted(const double *v, int64_t n, double q) {
+  double pos = q * (double)(n - 1), f = floor(pos);
+  int64_t i = (int64_t)f;
+  if (i + 1 >= n) return v[n - 1];
+  return v[i] + (pos - f) * (v[i + 1] - v[i]);
+}
+
+/*
+** entropy.histogram(x [, opts]): -sum p_j log(p_j / w_j) over equal bins
+** of width w between min and max of the 1-D sample x.  Option bins: a
+** count, or NumPy's rules "sturges" (width = range / (log2 n + 1)),
+** "scott" (width = (24 sqrt(pi) / n)^(1/3) sd) or "fd" (Freedman and
+** Diaconis, width = 2 IQR n^(-1/3), the default), giving ceil(range /
+** width) bins, as numpy.histogram_bin_edges.
+*/
+static int histogram(lua_State *L) {
+  lua_settop(L, 2);
+  data s = getdata(L, 1, "x");
+  if (s.d != 1) return gbL_error(L, "x must be 1-D (one value per sample)");
+  int64_t n = s.n;
+  double *v = s.x;
+  qsort(v, (size_t)n, sizeof(double), cmp_double);
+  double lo = v[0], hi = v[n - 1], range = hi - lo;
+  if (!(range > 0)) return gbL_error(L, "x is constant: its histogram has no width");
+  int64_t nbins = 0;
+  int t = getopt(L, 2, "bins");
+  if (t == LUA_TNUMBER) {
+    double b = lua_tonumber(L, -1);
+    if (b != floor(b) || b < 1 || b > 1e8)
+      return gbL_error(L, "option bins must be a positive integer or a rule name, got %g", b);
+    nbins = (int64_t)b;
+  } else if (t == LUA_TNIL || t == LUA_TSTRING) {
+    const char *rule = t == LUA_TNIL ? "fd" : lua_tostring(L, -1);
+    double w;
+    if (strcmp(rule, "sturges") == 0) w = range / (log2((double)n) + 1);
+    else if (strcmp(rule, "scott") == 0)
+      w = pow(24 * sqrt(M_PI) / (double)n, 1.0 / 3) * column_std(&(data){v, n, 1}, 0);
+    else if (strcmp(rule, "fd") == 0)
+      w = 2 * (quantile_sorted(v, n, 0.75) - quantile_sorted(v, n, 0.25)) * pow((double)n, -1.0 / 3);
+    else return gbL_error(L, "option bins must be a count or one of fd, scott, sturges");
+    nbins = w > 0 ? (int64_t)ceil(range / w) : 1;
+  } else {
+    return gbL_error(L, "option bins must be a count or a rule name");
+  }
+  lua_pop(L, 1);
+  double *count = lua_newuserdatauv(L, sizeof(double) * (size_t)nbins, 0);
+  memset(count, 0, sizeof(double) * (size_t)nbins);
+  double step = range / (double)nbins;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t b = (int64_t)((v[i] - lo) / range * (double)nbins);
+    if (b >= nbins) b = nbins - 1;
+    /* settle on the edges lo + j step, as linspace makes them */
+    if (b > 0 && v[i] < lo + (double)b * step) b--;
+    else if (b < nbins - 1 && v[i] >= lo + (double)(b + 1) * step) b++;
+    count[b] += 1;
+  }
+  double h = 0, nn = (double)n;
+  for (int64_t b = 0; b < nbins; b++)
+    if (count[b] > 0) h -= count[b] / nn * log(count[b] / nn / step);
+  return pushresult(L, h, 2);
+}
+
+/*
+** entropy.kde(x [, opts]): the resubstitution estimate -mean log f(x_i) of
+** the kernel density f of the sample x (n x d).  kernel "gaussian"
+** (default): bandwidth matrix factor^2 cov, factor n^(-1/(d+4)) (Scott's
+** rule, as scipy.stats.gaussian_kde) unless option bandwidth gives the
+** factor; "box": f(x) = #{j : |x_j - x|_max <= h} / (n (2h)^d), h the
+** option bandwidth (default: the Gaussian factor times the mean column
+** standard deviation).  The sample itself is included in its density.
+*/
+static int kde(lua_State *L) {
+  lua_settop(L, 2);
+  data s = getdata(L, 1, "x");
+  int64_t n = s.n, d = s.d;
+  int box = 0;
+  if (getopt(L, 2, "kernel") != LUA_TNIL) {
+    const char *k = lua_tostring(L, -1);
+    if (k && strcmp(k, "box") == 0) box = 1;
+    else if (!k || strcmp(k, "gaussian") != 0)
+      gbL_error(L, "option kernel must be \"gaussian\" or \"box\"");
+  }
+  lua_pop(L, 1);
+  if (n <= d) return gbL_error(L, "x needs more rows (%lld) than columns (%lld)", (long long)n, (long long)d);
+  int given = getopt(L, 2, "bandwidth") != LUA_TNIL;
+  lua_pop(L, 1);
+  double factor = optnumber(L, 2, "bandwidth", pow((double)n, -1.0 / (double)(d + 4)));
+  if (!(factor > 0) || isinf(factor)) return gbL_error(L, "option bandwidth must be finite and > 0");
+  double *term = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
+  if (box) {
+    double h = factor;
+    if (!given) {
+      double sd = 0;
+      for (int j = 0; j < s.d; j++) sd += column_std(&s, j) / (double)d;
+      h = factor * sd;
+    }
+    gb_kdtree t;
+    if (gb_kdtree_build(&t, s.x, n, (int)d) != GB_OK) return gbL_error(L, "out of memory");
+    double logv = (double)d * log(2 * h) + log((double)n);
+#pragma omp parallel for schedule(dynamic, 256)
+    for (int64_t i = 0; i < n; i++)
+      term[i] = log((double)gb_kdtree_count(&t, s.x + i * d, h, 0, GB_NORM_MAX, -1)) - logv;
+    gb_kdtree_free(&t);
+  } else {
+    /* whiten with the Cholesky factor of factor^2 cov (ddof 1, as SciPy) */
+    double *c = lua_newuserdatauv(L, sizeof(double) * (size_t)(d * d + d), 0), *mean = c + d * d;
+    for (int64_t j = 0; j < d; j++) {
+      double m = 0;
+      for (int64_t i = 0; i < n; i++) m += s.x[i * d + j];
+      mean[j] = m / (double)n;
+    }
+    for (int64_t a = 0; a < d; a++)
+      for (int64_t b = 0; b <= a; b++) {
+        double v = 0;
+        for (int64_t i = 0; i < n; i++) v += (s.x[i * d + a] - mean[a]) * (s.x[i * d + b] - mean[b]);
+        c[a * d + b] = c[b * d + a] = v / (double)(n - 1) * factor * factor;
+      }
+    if (gb_cholesky_psd(c, d) != GB_OK) return gbL_error(L, "the covariance of x is not positive definite");
+    double logdetc = 0;
+    for (int64_t j = 0; j < d; j++) {
+      if (!(c[j * d + j] > 0)) return gbL_error(L, "the covariance of x is singular");
+      logdetc += log(c[j * d + j]);
+    }
+    /* z = L^-1 x, row by row (forward substitution) */
+    for (int64_t i = 0; i < n; i++) {
+      double *r = s.x + i * d;
+      for (int64_t a = 0; a < d; a++) {
+        double v = r[a];
+        for (int64_t b = 0; b < a; b++) v -= c[a * d + b] * r[b];
+        r[a] = v / c[a * d + a];
+      }
+    }
+    double norm = log((double)n) + 0.5 * (double)d * log(2 * M_PI) + logdetc;
+#pragma omp parallel for schedule(dynamic, 64)
+    for (int64_t i = 0; i < n; i++) {
+      double mx = 0, sum = 0;                /* the j = i term is exp(0) = 1, the largest */
+      for (int64_t j = 0; j < n; j++) {
+        double q = 0;
+        for (int64_t a = 0; a < d; a++) {
+          double e = s.x[i * d + a] - s.x[j * d + a];
+          q += e * e;
+        }
+        sum += exp(-0.5 * q - mx);
+      }
+      term[i] = log(sum) - norm;
+    }
+  }
+  double h = 0;
+  for (int64_t i = 0; i < n; i++) h -= term[i];
+  return pushresult(L, h / (double)n, 2);
+}
+
+/*
+** entropy.spectral(x [, opts]): the Shannon entropy of the normalised
+** one-sided periodogram of the 1-D series x (mean removed; bins 0 to n/2,
+** the inner ones doubled as in scipy.signal.periodogram).  normalize =
+** true divides by the log of the number of bins.
+*/
+static int spectral(lua_State *L) {
+  lua_settop(L, 2);
+  data s = getdata(L, 1, "x");
+  if (s.d != 1) return gbL_error(L, "x must be a 1-D series");
+  int64_t n = s.n;
+  if (n < 2) return gbL_error(L, "x needs at least 2 values");
+  int norm = optbool(L, 2, "normalize", 0);
+  double *im = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0), mean = 0;
+  for (int64_t i = 0; i < n; i++) mean += s.x[i];
+  mean /= (double)n;
+  for (int64_t i = 0; i < n; i++) { s.x[i] -= mean; im[i] = 0; }
+  if (gb_dft(s.x, im, n) != GB_OK) return gbL_error(L, "out of memory");
+  int64_t nb = n / 2 + 1;
+  double total = 0;
+  for (int64_t k = 0; k < nb; k++) {
+    double p = s.x[k] * s.x[k] + im[k] * im[k];
+    if (k > 0 && !(n % 2 == 0 && k == n / 2)) p *= 2;
+    s.x[k] = p;
+    total += p;
+  }
+  if (!(total > 0)) return gbL_error(L, "x is constant: its spectrum is empty");
+  double h = 0;
+  for (int64_t k = 0; k < nb; k++) h -= gb_xlogy(s.x[k] / total, s.x[k] / total);
+  if (norm) {
+    lua_pushnumber(L, h / log((double)nb));
+    return 1;
+  }
+  return pushresult(L, h, 2);
+}
+
 /* Information dynamics ---------------------------------------------------------------- */
 
 /*
@@ -948,6 +1186,73 @@ static const double *getcov(lua_State *L, int idx, int64_t *d) {
         gbL_error(L, "cov must be finite and symmetric (entry %lld, %lld)", (long long)(i + 1),
                   (long long)(j + 1));
   return v;
+}
+
+/*
+** Gaussian estimates from data: the scatter matrix A = sum (x_i - mean)
+** (x_i - mean)^T of the columns cols, whose log det estimates log det of
+** the covariance as log det(A / (n - 1)); with bias correction the
+** unbiased log det A - d log 2 - sum_{i=1..d} psi((n - i) / 2), since A is
+** Wishart(n - 1, cov) (Ahmed and Gokhale 1989; Misra et al. 2005).
+*/
+static double data_logdet(lua_State *L, const data *x, const int64_t *cols, int64_t d, int corr) {
+  double *mean = lua_newuserdatauv(L, sizeof(double) * (size_t)(d + d * d), 0), *A = mean + d;
+  int64_t n = x->n;
+  for (int64_t j = 0; j < d; j++) {
+    double m = 0;
+    for (int64_t i = 0; i < n; i++) m += x->x[i * x->d + cols[j]];
+    mean[j] = m / (double)n;
+  }
+  for (int64_t a = 0; a < d; a++)
+    for (int64_t b = 0; b <= a; b++) {
+      double v = 0;
+      for (int64_t i = 0; i < n; i++)
+        v += (x->x[i * x->d + cols[a]] - mean[a]) * (x->x[i * x->d + cols[b]] - mean[b]);
+      A[a * d + b] = A[b * d + a] = v;
+    }
+  int64_t *all = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)d, 0);
+  for (int64_t j = 0; j < d; j++) all[j] = j;
+  double ld = logdet(L, A, d, all, d);
+  lua_pop(L, 2);
+  if (!corr) return ld - (double)d * log((double)(n - 1));
+  double s = 0;
+  for (int64_t i = 1; i <= d; i++) s += gb_digamma(0.5 * (double)(n - i));
+  return ld - (double)d * M_LN2 - s;
+}
+
+/* entropy.gaussian_data(x [, opts]) */
+static int gaussian_data(lua_State *L) {
+  lua_settop(L, 2);
+  data x = getdata(L, 1, "x");
+  if (x.n <= x.d) return gbL_error(L, "x needs more rows (%lld) than columns (%d)", (long long)x.n, x.d);
+  int corr = optbool(L, 2, "bias_correction", 0);
+  int64_t *cols = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)x.d, 0);
+  for (int j = 0; j < x.d; j++) cols[j] = j;
+  double ld = data_logdet(L, &x, cols, x.d, corr);
+  return pushresult(L, 0.5 * ((double)x.d * log(2 * M_PI * M_E) + ld), 2);
+}
+
+/* entropy.gaussian_mi_data(x, y [, opts]) */
+static int gaussian_mi_data(lua_State *L) {
+  lua_settop(L, 3);
+  data x = getdata(L, 1, "x"), y = getdata(L, 2, "y");
+  if (x.n != y.n) return gbL_error(L, "x and y must have the same number of rows");
+  int64_t d = x.d + y.d;
+  if (x.n <= d) return gbL_error(L, "more rows than columns are needed");
+  int corr = optbool(L, 3, "bias_correction", 0);
+  int64_t shape[2] = {x.n, d};
+  gb_array *j = gbL_newarray(L, GB_FLOAT64, 2, shape);
+  data xy = {(double *)j->data, x.n, (int)d};
+  for (int64_t i = 0; i < x.n; i++) {
+    memcpy(xy.x + i * d, x.x + i * x.d, sizeof(double) * (size_t)x.d);
+    memcpy(xy.x + i * d + x.d, y.x + i * y.d, sizeof(double) * (size_t)y.d);
+  }
+  int64_t *cols = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)d, 0);
+  for (int64_t c = 0; c < d; c++) cols[c] = c;
+  double lx = data_logdet(L, &xy, cols, x.d, corr);
+  double ly = data_logdet(L, &xy, cols + x.d, y.d, corr);
+  double lxy = data_logdet(L, &xy, cols, d, corr);
+  return pushresult(L, 0.5 * (lx + ly - lxy), 3);
 }
 
 /* entropy.gaussian(cov [, opts]) = log det(2 pi e cov) / 2 */
@@ -1354,12 +1659,14 @@ static int diffusion(lua_State *L) {
 }
 
 static const luaL_Reg funcs[] = {
-  {"knn", knn}, {"ksg", ksg}, {"ksg_cmi", ksg_cmi},
+  {"knn", knn}, {"knn_renyi", knn_renyi}, {"knn_tsallis", knn_tsallis},
+  {"ksg", ksg}, {"ksg_cmi", ksg_cmi},
   {"discrete", discrete}, {"discrete_mi", discrete_mi}, {"discrete_cmi", discrete_cmi},
   {"conditional", conditional}, {"from_counts", from_counts},
   {"shannon", shannon}, {"renyi", renyi}, {"tsallis", tsallis}, {"kl", kl},
   {"cross_entropy", cross_entropy}, {"js", js},
   {"permutation", permutation}, {"spacing", spacing},
+  {"histogram", histogram}, {"kde", kde}, {"spectral", spectral},
   {"transfer", transfer}, {"transfer_ksg", transfer_ksg},
   {"active_information", active_information}, {"active_information_ksg", active_information_ksg},
   {"entropy_rate", entropy_rate},
@@ -1368,6 +1675,7 @@ static const luaL_Reg funcs[] = {
   {"complexity", complexity}, {"knn_kl", knn_kl}, {"mixed_mi", mixed_mi},
   {"significance", significance},
   {"gaussian", gaussian}, {"gaussian_mi", gaussian_mi},
+  {"gaussian_data", gaussian_data}, {"gaussian_mi_data", gaussian_mi_data},
   {NULL, NULL}
 };
 

@@ -243,6 +243,54 @@ T.test("entropy.significance: permutation p-value and subsampling interval", fun
            "entropy.significance", "same number of samples")
 end)
 
+T.test("entropy: kNN Renyi and Tsallis (Leonenko-Pronzato-Savani)", function()
+  -- N(0, 1): H_q = log(2 pi)/2 + log(q) / (2 (q - 1)); the integral of f^2
+  -- is 1 / (2 sqrt(pi))
+  local x = rng.new(31):normal(20000)
+  for _, q in ipairs{0.5, 2} do
+    T.near(entropy.knn_renyi(x, q), 0.5 * math.log(2 * math.pi) + math.log(q) / (2 * (q - 1)),
+           0, 0.03, "Renyi q = " .. q)
+  end
+  T.near(entropy.knn_renyi(x, 1), entropy.knn(x), 1e-15, 0, "q = 1 is Kozachenko-Leonenko")
+  T.near(entropy.knn_tsallis(x, 2), 1 - 1 / (2 * math.sqrt(math.pi)), 0, 0.01)
+  T.raises(function() entropy.knn_renyi(x, 4) end, "entropy.knn_renyi", "below k + 1")
+end)
+
+T.test("entropy: Gaussian estimates from data, with the bias correction", function()
+  local C = {{4, 3, 1}, {3, 4, 1}, {1, 1, 2}}
+  -- averaged over 300 samples of 30 points the corrected estimate is
+  -- unbiased (its mean within 0.02 of 5.4992689) and the plain one is not
+  local plain, corrected = 0, 0
+  for seed = 1, 300 do
+    local X = rng.new(seed):multivariate_normal({0, 0, 0}, C, 30)
+    plain = plain + entropy.gaussian_data(X) / 300
+    corrected = corrected + entropy.gaussian_data(X, {bias_correction = true}) / 300
+  end
+  T.near(corrected, 5.4992689, 0, 0.02, "corrected")
+  T.ok(5.4992689 - plain > 0.08, "uncorrected is biased low: " .. plain)
+  local X = rng.new(32):multivariate_normal({0, 0, 0}, C, 50000)
+  T.near(entropy.gaussian_mi_data(X[{":", 1}], X[{":", 2}]), 0.4133393, 0, 0.01)
+  T.near(entropy.gaussian_data(X), entropy.gaussian(C), 0, 0.02)
+end)
+
+T.test("entropy: histogram, KDE and spectral estimators against NumPy and SciPy", function()
+  local x = array.new(F.x)
+  for _, b in ipairs{"fd", "scott", "sturges", 25} do
+    T.near(entropy.histogram(x, {bins = b}), F.histogram[b], 1e-12, 0, "histogram " .. b)
+  end
+  T.near(entropy.kde(x), F.kde_x, 1e-12, 0, "gaussian_kde, 1-D")
+  T.near(entropy.kde(array.new(F.X3)[{{1, 500}}]), F.kde_X3_500, 1e-12, 0, "gaussian_kde, 3-D")
+  T.near(entropy.kde(rng.new(33):normal(5000), {kernel = "box"}), 1.4189385, 0, 0.03, "box")
+  T.near(entropy.spectral(F.x), F.spectral_x, 1e-11, 0, "periodogram, n = 2000")
+  T.near(entropy.spectral(F.series), F.spectral_series, 1e-11, 0, "n = 400")
+  T.near(entropy.spectral(array.new(F.walk)[{{1, 1024}}]), F.spectral_walk, 1e-11, 0, "n = 1024")
+  local sine = {}
+  for i = 1, 1000 do sine[i] = math.sin(2 * math.pi * 37 * i / 1000) end
+  T.near(entropy.spectral(sine), 0, 0, 1e-12, "one frequency")
+  local h = entropy.spectral(rng.new(34):normal(4096), {normalize = true})
+  T.ok(h > 0.9 and h <= 1, "white noise: normalised " .. h)
+end)
+
 T.test("entropy: results are reproducible and do not depend on threads", function()
   local g = rng.new(5)
   local x = g:normal(50000)
@@ -279,4 +327,9 @@ T.test("entropy: errors name the function and the problem", function()
                                       {algorithm = 2}) end, "algorithm 1 only")
   T.raises(function() entropy.spacing({1, 1, 1, 1, 1}) end, "repeated values")
   T.raises(function() entropy.shannon({1}, {base = 1}) end, "option base")
+  T.raises(function() entropy.histogram({2, 2, 2}) end, "entropy.histogram", "constant")
+  T.raises(function() entropy.histogram({1, 2, 3}, {bins = "magic"}) end, "option bins")
+  T.raises(function() entropy.spectral({1, 1, 1, 1}) end, "entropy.spectral", "constant")
+  T.raises(function() entropy.kde({1, 2, 3}, {kernel = "tophat"}) end, "option kernel")
+  T.raises(function() entropy.gaussian_data({{1, 2}, {3, 4}}) end, "more rows")
 end)
