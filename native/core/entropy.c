@@ -340,6 +340,8 @@ double gb_entropy_counts(const double *c, int64_t m, int method) {
       }
       return h;
     }
+    case GB_H_NSB:
+      return gb_entropy_nsb(c, m, (double)m);
     case GB_H_JACKKNIFE: {
       /* N H - (N-1)/N sum over the N leave-one-out samples, grouped by bin */
       if (N < 2) return plugin;
@@ -355,6 +357,103 @@ double gb_entropy_counts(const double *c, int64_t m, int method) {
     default:
       return plugin;
   }
+}
+
+/*
+** NSB (Nemenman, Shafee and Bialek 2002): the posterior mean of H under a
+** mixture of symmetric Dirichlet(beta) priors over K bins, the mixture
+** flat in xi(beta) = E[H | beta] = psi(K beta + 1) - psi(beta + 1), which
+** runs from 0 to log K.  So H = integral of L(beta) E[H | n, beta] dxi
+** over integral of L(beta) dxi, with
+**   log L = lgamma(K b) - lgamma(N + K b) + sum_i (lgamma(n_i + b) - lgamma(b))
+**   E[H | n, b] = psi(N + K b + 1) - sum_i (n_i + b)/(N + K b) psi(n_i + b + 1)
+** (sums over all K bins; empty ones in closed form).  The integral is
+** taken on a grid in xi, refined around the peak of L.
+*/
+static double nsb_xi(double b, double K) { return gb_digamma(K * b + 1) - gb_digamma(b + 1); }
+
+/* beta with xi(beta) = xi, by bisection in log beta */
+static double nsb_beta(double xi, double K) {
+  double lo = -40, hi = 40;
+  for (int i = 0; i < 100; i++) {
+    double mid = 0.5 * (lo + hi);
+    if (nsb_xi(exp(mid), K) < xi) lo = mid; else hi = mid;
+  }
+  return exp(0.5 * (lo + hi));
+}
+
+/* counts as distinct values c[j] with multiplicities w[j]; empty = the
+   number of bins with count 0 */
+typedef struct nsb_counts {
+  const double *c, *w;
+  int64_t m;
+  double empty, K, N;
+} nsb_counts;
+
+static void nsb_point(const nsb_counts *s, double b, double *logl, double *h) {
+  double kb = s->K * b, ll = gb_gammaln(kb) - gb_gammaln(s->N + kb), t = 0, lb = gb_gammaln(b);
+  for (int64_t i = 0; i < s->m; i++) {
+    ll += s->w[i] * (gb_gammaln(s->c[i] + b) - lb);
+    t += s->w[i] * (s->c[i] + b) * gb_digamma(s->c[i] + b + 1);
+  }
+  t += s->empty * b * gb_digamma(b + 1);
+  *logl = ll;
+  *h = gb_digamma(s->N + kb + 1) - t / (s->N + kb);
+}
+
+/* the integral over xi in [a, z] with g points: returns the weighted mean */
+static double nsb_integrate(const nsb_counts *s, double a, double z, int g, double *peak_lo,
+                            double *peak_hi) {
+  double *ll = malloc(sizeof(double) * (size_t)g * 2), *hh = ll + g;
+  if (!ll) return NAN;
+  double mx = -HUGE_VAL;
+  for (int j = 0; j < g; j++) {
+    double xi = a + (z - a) * (j + 0.5) / g;
+    nsb_point(s, nsb_beta(xi, s->K), &ll[j], &hh[j]);
+    if (ll[j] > mx) mx = ll[j];
+  }
+  double sw = 0, sh = 0;
+  int first = g, last = -1;
+  for (int j = 0; j < g; j++) {
+    double w = exp(ll[j] - mx);
+    sw += w;
+    sh += w * hh[j];
+    if (ll[j] > mx - 40) { if (j < first) first = j; last = j; }
+  }
+  if (peak_lo) {
+    *peak_lo = a + (z - a) * (first > 0 ? first - 1 : 0) / g;
+    *peak_hi = a + (z - a) * (last + 2 < g ? last + 2 : g) / g;
+  }
+  free(ll);
+  return sh / sw;
+}
+
+static int cmp_count(const void *a, const void *b) {
+  double u = *(const double *)a, v = *(const double *)b;
+  return (u > v) - (u < v);
+}
+
+double gb_entropy_nsb(const double *c, int64_t m, double K) {
+  double N = 0;
+  for (int64_t i = 0; i < m; i++) if (c[i] > 0) N += c[i];
+  if (!(N > 0) || !(K >= 1)) return NAN;
+  if (K == 1) return 0;
+  /* the positive counts, sorted and grouped */
+  double *v = malloc(sizeof(double) * (size_t)(2 * m + 2)), *w = v + m + 1;
+  if (!v) return NAN;
+  int64_t k = 0, g = 0;
+  for (int64_t i = 0; i < m; i++) if (c[i] > 0) v[k++] = c[i];
+  qsort(v, (size_t)k, sizeof(double), cmp_count);
+  for (int64_t i = 0; i < k; i++) {
+    if (g > 0 && v[g - 1] == v[i]) { w[g - 1] += 1; continue; }
+    v[g] = v[i];
+    w[g++] = 1;
+  }
+  nsb_counts s = {v, w, g, K - (double)k, K, N};
+  double lo, hi, h = nsb_integrate(&s, 0, log(K), 400, &lo, &hi);
+  if (h == h) h = nsb_integrate(&s, lo, hi, 2000, NULL, NULL);
+  free(v);
+  return h;
 }
 
 int gb_ordinal_patterns(const double *x, int64_t n, int order, int delay, double *counts) {

@@ -34,9 +34,14 @@ double gb_ball_logvolume(int d, int norm);
 int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, int dz,
            int64_t n, int k, int algorithm, double *mi);
 
+/* The NSB estimate from counts c[0..m) (zeros allowed) of an alphabet of
+   K >= m symbols (the unlisted K - m have count 0). */
+double gb_entropy_nsb(const double *c, int64_t m, double K);
+
 /* Estimators of Shannon entropy from counts. */
 enum {
   GB_H_PLUGIN, GB_H_MILLER_MADOW, GB_H_GRASSBERGER, GB_H_CHAO_SHEN, GB_H_JACKKNIFE,
+  GB_H_NSB,            /* with K = m: every listed bin a possible symbol */
   GB_H_NMETHODS
 };
 

@@ -259,14 +259,14 @@ static int ksg_cmi(lua_State *L) { return ksg_common(L, 1); }
 
 static int method(lua_State *L, int iopts) {
   static const char *const names[] = {"plugin", "miller_madow", "grassberger", "chao_shen",
-                                      "jackknife", NULL};
+                                      "jackknife", "nsb", NULL};
   int m = GB_H_PLUGIN;
   if (getopt(L, iopts, "method") != LUA_TNIL) {
     const char *s = lua_tostring(L, -1);
     for (m = 0; names[m] && (!s || strcmp(names[m], s) != 0); m++) {}
     if (!names[m])
       gbL_error(L, "option method must be one of plugin, miller_madow, grassberger, "
-                   "chao_shen, jackknife");
+                   "chao_shen, jackknife, nsb");
   }
   lua_pop(L, 1);
   return m;
@@ -429,7 +429,11 @@ static int from_counts(lua_State *L) {
   int m = method(L, 2);
   int64_t n;
   double *c = vector(L, 1, "counts", &n);
-  double h = gb_entropy_counts(c, n, m);
+  double K = optnumber(L, 2, "alphabet", (double)n);
+  if (!(K >= (double)n) || K != floor(K) || isinf(K))
+    return gbL_error(L, "option alphabet must be an integer at least the number of counts (%lld)",
+                     (long long)n);
+  double h = m == GB_H_NSB ? gb_entropy_nsb(c, n, K) : gb_entropy_counts(c, n, m);
   if (isnan(h)) return gbL_error(L, "counts sum to zero");
   return pushresult(L, h, 2);
 }

@@ -26,6 +26,18 @@ T.test("entropy: discrete estimators from counts (closed forms)", function()
   T.near(entropy.from_counts({2, 0, 2}, {base = 2}), 1, 1e-15)
 end)
 
+T.test("entropy: NSB against adaptive quadrature of the same integral", function()
+  for _, c in ipairs(F.nsb) do
+    T.near(entropy.from_counts(c.counts, {method = "nsb", alphabet = c.alphabet}), c.value, 1e-7, 0,
+           "NSB, K = " .. c.alphabet)
+  end
+  -- K defaults to the number of counts given; one symbol has no entropy
+  T.near(entropy.from_counts({5, 3, 1, 1}, {method = "nsb"}), F.nsb[1].value, 1e-7)
+  T.eq(entropy.from_counts({7}, {method = "nsb"}), 0)
+  T.raises(function() entropy.from_counts({1, 2}, {method = "nsb", alphabet = 1}) end,
+           "option alphabet")
+end)
+
 T.test("entropy: divergences, Renyi and Tsallis", function()
   T.near(entropy.kl({0.5, 0.5}, {0.9, 0.1}, {base = 2}), 0.7369656, 1e-7)
   T.eq(entropy.kl({0.5, 0.5}, {1, 0}), math.huge)
