@@ -31,6 +31,23 @@ local g = rng.new(42)
 local z = g:normal(100000)
 print(("100000 normal draws: mean %.4f, std %.4f"):format(z:mean(), z:std()))
 
+section("special and stats: functions and distributions")
+print("gammaln(0.5) =", special.gammaln(0.5), " erfinv(0.999) =", special.erfinv(0.999))
+local t = stats.t(10)
+print(("Student t(10): 97.5%% quantile %.6f, P(T > 3) = %.3g"):format(t:ppf(0.975), t:sf(3)))
+local D, p = stats.ks_test(z, stats.normal())
+print(("those normal draws against N(0, 1): KS D = %.4f, p = %.3f"):format(D, p))
+
+section("entropy: information in data")
+local x1 = g:normal(20000)
+local y1 = 0.6 * x1 + 0.8 * g:normal(20000)
+print(("KSG mutual information %.4f nats (exact %.4f)"):format(entropy.ksg(x1, y1),
+      -0.5 * math.log(1 - 0.36)))
+print(("entropy of N(0,1) from 20000 draws %.4f (exact %.4f)"):format(entropy.knn(x1),
+      0.5 * math.log(2 * math.pi * math.exp(1))))
+print(("permutation entropy of white noise, normalised: %.4f"):format(
+      entropy.permutation(z, {order = 4, normalize = true})))
+
 section("sample: decoding schemes on logits")
 local logits = array{2.0, 1.0, 0.5, -1.0, -3.0}
 print("softmax:", sample.softmax(logits))
