@@ -10,7 +10,7 @@ from scipy.special import digamma
 from sklearn.feature_selection import mutual_info_regression
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timing import bench  # noqa: E402
+from bench_timing import bench  # noqa: E402
 
 g = np.random.default_rng(1)
 

@@ -8,7 +8,7 @@ import scipy.special as sc
 import scipy.stats as st
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timing import bench  # noqa: E402
+from bench_timing import bench  # noqa: E402
 
 
 N = 1000000
