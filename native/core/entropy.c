@@ -451,7 +451,7 @@ double gb_entropy_nsb(const double *c, int64_t m, double K) {
   }
   nsb_counts s = {v, w, g, K - (double)k, K, N};
   double lo, hi, h = nsb_integrate(&s, 0, log(K), 400, &lo, &hi);
-  if (h == h) h = nsb_integrate(&s, lo, hi, 2000, NULL, NULL);
+  if (h == h) h = nsb_integrate(&s, lo, hi, 8000, NULL, NULL);
   free(v);
   return h;
 }

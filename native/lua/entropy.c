@@ -1362,11 +1362,16 @@ static int knn_kl(lua_State *L) {
 
 /* Mixed continuous and discrete ------------------------------------------------------- */
 
-/* entropy.mixed_mi(x, c [, opts]): Ross's (2014) kNN estimate of the
-   mutual information between continuous x (n x d) and discrete c (n):
-   psi(n) - <psi(n_c)> + psi(k) - <psi(m_i)>, where the k-th neighbour
-   among the samples of the same class is at distance eps_i and m_i counts
-   all samples within eps_i (k-th neighbour included, sample itself not) */
+/*
+** entropy.mixed_mi(x, c [, opts]): Ross's (2014) kNN estimate of the
+** mutual information between continuous x (n x d) and discrete c (n):
+**   psi(n) + <psi(k_i)> - <psi(n_c)> - <psi(m_i)>
+** where sample i's class has n_c members, its k_i-th neighbour among them
+** (k_i = min(k, n_c - 1)) is at distance eps_i, and m_i counts the samples
+** of every class within eps_i, the neighbour included and i itself not
+** (max norm).  Samples alone in their class are left out, n counts the
+** rest.  This is scikit-learn's mutual_info_classif for continuous x.
+*/
 static int mixed_mi(lua_State *L) {
   lua_settop(L, 3);
   data x = getdata(L, 1, "x");
@@ -1375,46 +1380,49 @@ static int mixed_mi(lua_State *L) {
   if (nc != x.n)
     return gbL_error(L, "x has %lld rows but c has %lld", (long long)x.n, (long long)nc);
   int k = optint(L, 3, "k", 3, 1, 256);
-  prepare(L, 3, &x, 0, 1);
+  prepare(L, 3, &x, 1, 1);
   int64_t n = x.n, d = x.d;
-  /* group the samples by class: order sorts them, start[] marks classes */
+  /* the samples sorted by class, those alone in theirs dropped */
   int64_t *order = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)n, 0);
   for (int64_t i = 0; i < n; i++) order[i] = i;
   symbols sym = {c, 1};
   cmp_sym = &sym;
   qsort(order, (size_t)n, sizeof(int64_t), cmp_rows);
+  int64_t kept = 0;
+  for (int64_t a = 0, b; a < n; a = b) {
+    for (b = a; b < n && c[order[b]] == c[order[a]]; b++) {}
+    if (b - a > 1)
+      for (int64_t r = a; r < b; r++) order[kept++] = order[r];
+  }
+  if (kept < 2) return gbL_error(L, "no class has two samples");
+  double *pts = lua_newuserdatauv(L, sizeof(double) * (size_t)(kept * d), 0);
+  for (int64_t r = 0; r < kept; r++)
+    memcpy(pts + r * d, x.x + order[r] * d, sizeof(double) * (size_t)d);
   gb_kdtree all;
-  if (gb_kdtree_build(&all, x.x, n, (int)d) != GB_OK) return gbL_error(L, "out of memory");
-  double *pts = lua_newuserdatauv(L, sizeof(double) * (size_t)(n * d), 0);
+  if (gb_kdtree_build(&all, pts, kept, (int)d) != GB_OK) return gbL_error(L, "out of memory");
   double sum = 0;
-  int small = 0, st = GB_OK;
-  for (int64_t a = 0; a < n && st == GB_OK;) {
-    int64_t b = a;
-    while (b < n && c[order[b]] == c[order[a]]) b++;
+  int st = GB_OK;
+  for (int64_t a = 0, b; a < kept && st == GB_OK; a = b) {
+    for (b = a; b < kept && c[order[b]] == c[order[a]]; b++) {}
     int64_t nclass = b - a;
-    if (nclass <= k) { small = 1; a = b; continue; }   /* classes this small are skipped */
-    for (int64_t r = a; r < b; r++)
-      memcpy(pts + (r - a) * d, x.x + order[r] * d, sizeof(double) * (size_t)d);
+    int kc = nclass - 1 < k ? (int)(nclass - 1) : k;
     gb_kdtree t;
-    if (gb_kdtree_build(&t, pts, nclass, (int)d) != GB_OK) { st = GB_ENOMEM; break; }
+    if (gb_kdtree_build(&t, pts + a * d, nclass, (int)d) != GB_OK) { st = GB_ENOMEM; break; }
     double part = 0;
 #pragma omp parallel for schedule(dynamic, 256) reduction(+ : part)
     for (int64_t r = 0; r < nclass; r++) {
       double dist[256];
-      gb_kdtree_knn(&t, pts + r * d, k, GB_NORM_MAX, r, dist, NULL);
-      double m = (double)gb_kdtree_count(&all, pts + r * d, dist[k - 1], 0, GB_NORM_MAX,
-                                         order[a + r]);
-      part += gb_digamma((double)nclass) + gb_digamma(m);
+      gb_kdtree_knn(&t, pts + (a + r) * d, kc, GB_NORM_MAX, r, dist, NULL);
+      double m = (double)gb_kdtree_count(&all, pts + (a + r) * d, dist[kc - 1], 0, GB_NORM_MAX,
+                                         a + r);
+      part += gb_digamma((double)kc) - gb_digamma((double)nclass) - gb_digamma(m);
     }
     gb_kdtree_free(&t);
     sum += part;
-    a = b;
   }
   gb_kdtree_free(&all);
   if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
-  (void)small;
-  double mi = gb_digamma((double)n) + gb_digamma((double)k) - sum / (double)n;
-  return pushresult(L, mi, 3);
+  return pushresult(L, gb_digamma((double)kept) + sum / (double)kept, 3);
 }
 
 /* Significance ---------------------------------------------------------------------- */

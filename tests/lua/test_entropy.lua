@@ -144,6 +144,7 @@ end)
 T.test("entropy: equal to scikit-learn, cKDTree and SciPy on the same data", function()
   local x, y = array.new(F.x), array.new(F.y)
   T.near(entropy.ksg(x, y), F.sklearn_mi, 1e-12, 0, "mutual_info_regression")
+  T.near(entropy.mixed_mi(x, F.labels), F.sklearn_mi_classif, 1e-12, 0, "mutual_info_classif")
   local X = array.new(F.X3)
   T.near(entropy.knn(X, {k = 4, noise = false}), F.ckdtree_kl_max, 1e-13, 0, "cKDTree, max norm")
   T.near(entropy.knn(X, {k = 4, noise = false, norm = "euclidean"}), F.ckdtree_kl_euclidean,
