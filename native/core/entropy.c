@@ -88,18 +88,20 @@ static double *join(int64_t n, int m, const double *const *parts, const int *dim
 
 /*
 ** A marginal space for the KSG counts: a kd-tree, or for one dimension the
-** sorted values with each point's rank, searched by galloping outwards.
+** sorted values, searched by galloping outwards from a point's own place.
 ** x_j - x_i is monotone in x_j under IEEE rounding, so the points with
 ** |x_j - x_i| < eps (or <= eps) form one run of the sorted values around
-** x_i, found with the very comparison the tree makes.
+** x_i, found with the very comparison the tree makes.  The counts of all
+** points are taken in the space's own order (sorted, or the tree's), so
+** that consecutive searches touch the same memory: in the joint space's
+** order the sorted values would be swept again for every strip of the
+** other variable.
 */
 typedef struct space {
   int d;
   const double *x;       /* the points, n x d */
   double *sorted;        /* d == 1: the values in order */
-  int64_t *rank;         /* d == 1: where each point is in sorted */
-  double *qv;            /* d == 1: value and rank of the p-th query, */
-  int64_t *qr;           /*   queries taken in the joint tree's order */
+  int64_t *order;        /* the point at each place of that order */
   gb_kdtree tree;        /* d > 1 */
 } space;
 
@@ -107,48 +109,32 @@ static int space_init(space *s, const double *x, int64_t n, int d) {
   memset(s, 0, sizeof *s);
   s->d = d;
   s->x = x;
-  if (d > 1) return gb_kdtree_build(&s->tree, x, n, d);
+  if (d > 1) {
+    int st = gb_kdtree_build(&s->tree, x, n, d);
+    s->order = s->tree.idx;
+    return st;
+  }
   size_t m = (size_t)(n > 0 ? n : 1);
   s->sorted = malloc(sizeof(double) * m);
-  s->rank = malloc(sizeof(int64_t) * m);
+  s->order = malloc(sizeof(int64_t) * m);
   uint64_t *key = malloc(sizeof(uint64_t) * m), *tkey = malloc(sizeof(uint64_t) * m);
-  int64_t *idx = malloc(sizeof(int64_t) * m), *tidx = malloc(sizeof(int64_t) * m);
+  int64_t *tidx = malloc(sizeof(int64_t) * m);
   int st = GB_ENOMEM;
-  if (s->sorted && s->rank && key && tkey && idx && tidx) {
-    for (int64_t i = 0; i < n; i++) { key[i] = gb_key_f64(x[i]); idx[i] = i; }
-    st = gb_radix_sort(key, idx, n, tkey, tidx);
-    for (int64_t r = 0; r < n && st == GB_OK; r++) {
-      s->sorted[r] = x[idx[r]];
-      s->rank[idx[r]] = r;
-    }
+  if (s->sorted && s->order && key && tkey && tidx) {
+    for (int64_t i = 0; i < n; i++) { key[i] = gb_key_f64(x[i]); s->order[i] = i; }
+    st = gb_radix_sort(key, s->order, n, tkey, tidx);
+    for (int64_t r = 0; r < n && st == GB_OK; r++) s->sorted[r] = x[s->order[r]];
   }
   free(key);
   free(tkey);
-  free(idx);
   free(tidx);
   return st;
 }
 
-/* The queries' values and ranks laid out in query order (order[p] is the
-   p-th query), so that the counting loop reads memory in sequence. */
-static int space_order(space *s, const int64_t *order, int64_t n) {
-  if (s->d > 1) return GB_OK;
-  s->qv = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
-  s->qr = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
-  if (!s->qv || !s->qr) return GB_ENOMEM;
-  for (int64_t p = 0; p < n; p++) {
-    s->qv[p] = s->x[order[p]];
-    s->qr[p] = s->rank[order[p]];
-  }
-  return GB_OK;
-}
-
 static void space_free(space *s) {
   if (s->d > 1) gb_kdtree_free(&s->tree);
+  else free(s->order);
   free(s->sorted);
-  free(s->rank);
-  free(s->qv);
-  free(s->qr);
 }
 
 static inline int inside(double v, double xi, double eps, int strict) {
@@ -156,17 +142,12 @@ static inline int inside(double v, double xi, double eps, int strict) {
   return strict ? f < eps : f <= eps;
 }
 
-/* The points other than the p-th query (point i) within eps of it
-   (strictly or not). */
-static int64_t space_count(const space *s, int64_t n, int64_t p, int64_t i, double eps,
-                           int strict) {
-  if (s->d > 1) return gb_kdtree_count(&s->tree, s->x + i * s->d, eps, strict, GB_NORM_MAX, i);
-  const double *v = s->sorted;
-  double xi = s->qv[p];
-  int64_t r = s->qr[p];
-  if (!inside(v[r], xi, eps, strict)) return 0;    /* strict with eps == 0 */
-  /* last inside to the right: gallop, then bisect (in, out] */
-  int64_t in = r, step = 1;
+/* The points other than the one at place r of the sorted values within
+   eps of it (strictly or not). */
+static int64_t run_count(const double *v, int64_t n, int64_t r, double eps, int strict) {
+  double xi = v[r];
+  if (!inside(xi, xi, eps, strict)) return 0;       /* strict with eps == 0 */
+  int64_t in = r, step = 1;                         /* gallop right, then bisect */
   while (in + step < n && inside(v[in + step], xi, eps, strict)) { in += step; step *= 2; }
   int64_t out = in + step < n ? in + step : n;
   while (out - in > 1) {
@@ -183,6 +164,24 @@ static int64_t space_count(const space *s, int64_t n, int64_t p, int64_t i, doub
     if (inside(v[m], xi, eps, strict)) in = m; else out = m;
   }
   return right - in;       /* the run's length less the point itself */
+}
+
+/* cnt[i] = the points within eps[i] of point i, for every i (in the
+   space's order, on all threads).  GB_OK or GB_EINTERRUPTED. */
+static int space_counts(const space *s, int64_t n, const double *eps, int strict, double *cnt) {
+  for (int64_t b = 0; b < n; b += BLOCK) {
+    int64_t e = b + BLOCK < n ? b + BLOCK : n;
+#pragma omp parallel for schedule(dynamic, 256)
+    for (int64_t p = b; p < e; p++) {
+      int64_t i = s->order[p];
+      cnt[i] = (double)(s->d > 1
+                        ? gb_kdtree_count(&s->tree, s->tree.pts + p * s->d, eps[i], strict,
+                                          GB_NORM_MAX, i)
+                        : run_count(s->sorted, n, p, eps[i], strict));
+    }
+    if (gb_interrupted()) return GB_EINTERRUPTED;
+  }
+  return GB_OK;
 }
 
 /* The largest max-norm distance from row i to the rows idx[0..k) within
@@ -231,20 +230,21 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
 #pragma omp parallel sections if (n > 20000)
   {
 #pragma omp section
-    ss[0] = space_init(&sx, xs, n, dxs) != GB_OK ? GB_ENOMEM : space_order(&sx, tj.idx, n);
+    ss[0] = space_init(&sx, xs, n, dxs);
 #pragma omp section
-    ss[1] = space_init(&sy, ys, n, dys) != GB_OK ? GB_ENOMEM : space_order(&sy, tj.idx, n);
+    ss[1] = space_init(&sy, ys, n, dys);
 #pragma omp section
-    if (cond) ss[2] = space_init(&sz, z, n, dz) != GB_OK ? GB_ENOMEM : space_order(&sz, tj.idx, n);
+    if (cond) ss[2] = space_init(&sz, z, n, dz);
   }
   if (ss[0] != GB_OK || ss[1] != GB_OK || ss[2] != GB_OK) goto done;
-  /* per-point terms, summed in order afterwards: the result does not
-     depend on the number of threads */
-  double *term = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
-  if (!term) goto done;
+  /* the radii (from the joint neighbours) and the counts, per point */
+  double *work = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * 6);
+  if (!work) goto done;
+  double *ex = work, *ey = work + n, *cx = work + 2 * n, *cy = work + 3 * n, *cz = work + 4 * n;
+  double *term = work + 5 * n;
   st = GB_OK;
   int fail = 0;
-  /* queries in the joint tree's order, for locality */
+  /* 1. the joint neighbours, queried in the joint tree's order */
   for (int64_t b = 0; b < n && st == GB_OK; b += BLOCK) {
     int64_t e = b + BLOCK < n ? b + BLOCK : n;
 #pragma omp parallel for schedule(dynamic, 256) reduction(| : fail)
@@ -262,18 +262,11 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
       }
       gb_kdtree_knn(&tj, tj.pts + p * d, k, GB_NORM_MAX, i, dk, ik);
       if (algorithm == 1) {
-        double eps = dk[k - 1];
-        double nx = (double)space_count(&sx, n, p, i, eps, 1);
-        double ny = (double)space_count(&sy, n, p, i, eps, 1);
-        double t = gb_digamma(nx + 1) + gb_digamma(ny + 1);
-        if (cond) t -= gb_digamma((double)space_count(&sz, n, p, i, eps, 1) + 1);
-        term[p] = t;
+        ex[i] = ey[i] = dk[k - 1];
       } else {
         /* x occupies joint columns [0, dx), y [dx, dx + dy) */
-        double ex = spread(joint, d, i, ik, k, 0, dx), ey = spread(joint, d, i, ik, k, dx, dy);
-        double nx = (double)space_count(&sx, n, p, i, ex, 0);
-        double ny = (double)space_count(&sy, n, p, i, ey, 0);
-        term[p] = gb_digamma(nx) + gb_digamma(ny);
+        ex[i] = spread(joint, d, i, ik, k, 0, dx);
+        ey[i] = spread(joint, d, i, ik, k, dx, dy);
       }
       if (dk != dist) free(dk);
       if (ik != idx) free(ik);
@@ -281,14 +274,30 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
     if (fail) st = GB_ENOMEM;
     else if (gb_interrupted()) st = GB_EINTERRUPTED;
   }
+  /* 2. the marginal counts, each in its own space's order */
+  int strict = algorithm == 1;
+  if (st == GB_OK) st = space_counts(&sx, n, ex, strict, cx);
+  if (st == GB_OK) st = space_counts(&sy, n, ey, strict, cy);
+  if (st == GB_OK && cond) st = space_counts(&sz, n, ex, strict, cz);
+  /* 3. the terms, summed in order: the result does not depend on the
+     number of threads */
   if (st == GB_OK) {
     double nn = (double)n, kk = (double)k, sum = 0;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+      if (algorithm == 1) {
+        term[i] = gb_digamma(cx[i] + 1) + gb_digamma(cy[i] + 1);
+        if (cond) term[i] -= gb_digamma(cz[i] + 1);
+      } else {
+        term[i] = gb_digamma(cx[i]) + gb_digamma(cy[i]);
+      }
+    }
     for (int64_t i = 0; i < n; i++) sum += term[i];
     if (cond) *mi = gb_digamma(kk) - sum / nn;
     else if (algorithm == 1) *mi = gb_digamma(kk) + gb_digamma(nn) - sum / nn;
     else *mi = gb_digamma(kk) - 1 / kk + gb_digamma(nn) - sum / nn;
   }
-  free(term);
+  free(work);
 done:
   if (built) gb_kdtree_free(&tj);
   space_free(&sx);
