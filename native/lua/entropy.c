@@ -886,18 +886,23 @@ static int kde(lua_State *L) {
       }
     }
     double norm = log((double)n) + 0.5 * (double)d * log(2 * M_PI) + logdetc;
-#pragma omp parallel for schedule(dynamic, 64)
-    for (int64_t i = 0; i < n; i++) {
-      double mx = 0, sum = 0;                /* the j = i term is exp(0) = 1, the largest */
-      for (int64_t j = 0; j < n; j++) {
-        double q = 0;
-        for (int64_t a = 0; a < d; a++) {
-          double e = s.x[i * d + a] - s.x[j * d + a];
-          q += e * e;
+    /* O(n^2): rows in blocks, with an interrupt check between them */
+    for (int64_t b = 0; b < n; b += 1024) {
+      int64_t e = b + 1024 < n ? b + 1024 : n;
+#pragma omp parallel for schedule(dynamic, 16)
+      for (int64_t i = b; i < e; i++) {
+        double sum = 0;                      /* the j = i term is exp(0) = 1, the largest */
+        for (int64_t j = 0; j < n; j++) {
+          double q = 0;
+          for (int64_t a = 0; a < d; a++) {
+            double v = s.x[i * d + a] - s.x[j * d + a];
+            q += v * v;
+          }
+          sum += exp(-0.5 * q);
         }
-        sum += exp(-0.5 * q - mx);
+        term[i] = log(sum) - norm;
       }
-      term[i] = log(sum) - norm;
+      gbL_checkinterrupt(L);
     }
   }
   double h = 0;

@@ -19,16 +19,7 @@ local function symmetric(n)
   end)
 end
 
-local function bench(name, reps, f)
-  local best = math.huge
-  for _ = 1, reps do
-    collectgarbage()
-    local t0 = time.now()
-    f()
-    best = math.min(best, time.now() - t0)
-  end
-  print(string.format("%s %.6f", name, best))
-end
+local bench = dofile((arg[0]:match("^(.*/)") or "") .. "timing.lua")
 
 local A2000, B2000 = general(2000), general(2000)
 local b2000 = matrix(2000, 1, function(i) return math.cos(i) end)

@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """NumPy side of scripts/bench/linalg.lua: the same matrices, the same
 operations; prints "name seconds", the best of a few runs."""
-import gc
-import time
+import os
+import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import bench  # noqa: E402
 
 
 def general(n):
@@ -16,16 +19,6 @@ def symmetric(n):
     i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
     a, b = np.minimum(i, j), np.maximum(i, j)
     return np.cos(0.11 * (a * n + b)) + 2 * np.eye(n)
-
-
-def bench(name, reps, f):
-    best = float("inf")
-    for _ in range(reps):
-        gc.collect()
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    print("%s %.6f" % (name, best))
 
 
 A2000, B2000 = general(2000), general(2000)

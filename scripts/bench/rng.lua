@@ -1,17 +1,7 @@
 -- Random numbers timed against scripts/bench/rng.py (NumPy's
 -- default_rng()).  Prints "name seconds"; on stderr the ratio of a million
 -- scalar g:normal() calls to a million math.random() calls (target <= 2).
-local function bench(name, reps, f)
-  local best = math.huge
-  for _ = 1, reps do
-    collectgarbage()
-    local t0 = time.now()
-    f()
-    best = math.min(best, time.now() - t0)
-  end
-  print(string.format("%s %.6f", name, best))
-  return best
-end
+local bench = dofile((arg[0]:match("^(.*/)") or "") .. "timing.lua")
 
 local g = rng.new(1)
 bench("normal_1e7", 5, function() return g:normal(10000000) end)

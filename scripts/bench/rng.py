@@ -1,17 +1,12 @@
 #!/usr/bin/python3
 """NumPy side of scripts/bench/rng.lua: default_rng() (PCG64)."""
-import time
+import os
+import sys
 
 import numpy as np
 
-
-def bench(name, reps, f):
-    best = float("inf")
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    print("%s %.6f" % (name, best))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import bench  # noqa: E402
 
 
 g = np.random.default_rng(1)

@@ -2,16 +2,7 @@
 -- NumPy: softmax, argsort, cumsum).  Prints "name seconds" (best of runs);
 -- on stderr, the ratios the issue sets against one logsumexp pass and the
 -- speed-up of a batch on two cores over one.
-local function bench(name, reps, f)
-  local best = math.huge
-  for _ = 1, reps do
-    local t0 = time.now()
-    f()
-    best = math.min(best, time.now() - t0)
-  end
-  print(string.format("%s %.6f", name, best))
-  return best
-end
+local bench = dofile((arg[0]:match("^(.*/)") or "") .. "timing.lua")
 
 local function logits(v)
   local g = rng.new(v)

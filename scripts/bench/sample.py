@@ -2,21 +2,16 @@
 """NumPy side of scripts/bench/sample.lua: top-k 40, top-p 0.95 and
 temperature 0.8 written the usual NumPy way (softmax, argsort, cumsum),
 then one draw; scipy's logsumexp; top-p alone; a 64 x 128k batch."""
-import time
+import os
+import sys
 
 import numpy as np
 from scipy.special import logsumexp
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import bench  # noqa: E402
+
 rng = np.random.default_rng(1)
-
-
-def bench(name, reps, f):
-    best = float("inf")
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    print("%s %.6f" % (name, best))
 
 
 def chain(logits):
