@@ -572,7 +572,12 @@ static int exp_fast_avx2(double *restrict y, const double *restrict x, int n) {
     p = _mm256_add_pd(r, _mm256_mul_pd(r2, p));
     _mm256_storeu_pd(y + i, _mm256_add_pd(scale, _mm256_mul_pd(scale, _mm256_add_pd(tail, p))));
   }
-  return (!_mm256_testz_pd(special, special)) | exp_fast(y + i, x + i, n - i);
+  int hit = !_mm256_testz_pd(special, special);
+  /* gcc emits no vzeroupper for target("avx2") functions; without it the
+     dirty upper halves make every later SSE instruction (libm's log, sin)
+     run up to 20x slower. */
+  _mm256_zeroupper();
+  return hit | exp_fast(y + i, x + i, n - i);
 }
 
 static int have_avx2(void) {
