@@ -205,16 +205,15 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
   const double *jp[3] = {x, y, z};
   int jd[3] = {dx, dy, dz};
   double *joint = join(n, cond ? 3 : 2, jp, jd, &d);
-  double *xs = NULL, *ys = NULL;
-  int dxs, dys;
+  /* the marginal points: x and y themselves, or (x, z) and (y, z) joined */
+  double *xz = NULL, *yz = NULL;
+  const double *xs = x, *ys = y;
+  int dxs = dx, dys = dy;
   if (cond) {
     const double *a[2] = {x, z}, *b[2] = {y, z};
     int da[2] = {dx, dz}, db[2] = {dy, dz};
-    xs = join(n, 2, a, da, &dxs);
-    ys = join(n, 2, b, db, &dys);
-  } else {
-    xs = join(n, 1, &x, &dx, &dxs);
-    ys = join(n, 1, &y, &dy, &dys);
+    xs = xz = join(n, 2, a, da, &dxs);
+    ys = yz = join(n, 2, b, db, &dys);
   }
   gb_kdtree tj;
   space sx, sy, sz;
@@ -304,8 +303,8 @@ done:
   space_free(&sy);
   space_free(&sz);
   free(joint);
-  free(xs);
-  free(ys);
+  free(xz);
+  free(yz);
   return st;
 }
 
@@ -437,11 +436,6 @@ static double nsb_integrate(const nsb_counts *s, double a, double z, int g, doub
   return sh / sw;
 }
 
-static int cmp_count(const void *a, const void *b) {
-  double u = *(const double *)a, v = *(const double *)b;
-  return (u > v) - (u < v);
-}
-
 double gb_entropy_nsb(const double *c, int64_t m, double K) {
   double N = 0;
   for (int64_t i = 0; i < m; i++) if (c[i] > 0) N += c[i];
@@ -452,7 +446,7 @@ double gb_entropy_nsb(const double *c, int64_t m, double K) {
   if (!v) return NAN;
   int64_t k = 0, g = 0;
   for (int64_t i = 0; i < m; i++) if (c[i] > 0) v[k++] = c[i];
-  qsort(v, (size_t)k, sizeof(double), cmp_count);
+  gb_sort_doubles(v, k);
   for (int64_t i = 0; i < k; i++) {
     if (g > 0 && v[g - 1] == v[i]) { w[g - 1] += 1; continue; }
     v[g] = v[i];

@@ -276,6 +276,22 @@ static void byte_range(const gb_array *a, char **lo, char **hi) {
   *hi = h + gb_dtype_size(a->dtype);
 }
 
+int gb_overlaps(const gb_array *a, const gb_array *b) {
+  char *alo, *ahi, *blo, *bhi;
+  if (a->size == 0 || b->size == 0) return 0;
+  byte_range(a, &alo, &ahi);
+  byte_range(b, &blo, &bhi);
+  return alo < bhi && blo < ahi;
+}
+
+int gb_same_view(const gb_array *a, const gb_array *b) {
+  if (a->data != b->data || a->dtype != b->dtype || a->ndim != b->ndim) return 0;
+  for (int i = 0; i < a->ndim; i++)
+    if (a->shape[i] != b->shape[i] || (a->shape[i] > 1 && a->strides[i] != b->strides[i]))
+      return 0;
+  return 1;
+}
+
 int gb_copy(gb_array *dst, const gb_array *src) {
   gb_iter it;
   gb_array tmp;

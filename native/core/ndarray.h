@@ -121,6 +121,14 @@ int gb_iter_next(gb_iter *it);
 */
 int gb_copy(gb_array *dst, const gb_array *src);
 
+/*
+** Whether two views may share memory (a conservative test on the byte
+** ranges they span), and whether they are the very same view (same
+** elements in the same places, so elementwise work in place is safe).
+*/
+int gb_overlaps(const gb_array *a, const gb_array *b);
+int gb_same_view(const gb_array *a, const gb_array *b);
+
 /* Read one element as a double, or write one from a double. */
 double gb_get_double(int dtype, const char *p);
 void gb_set_double(int dtype, char *p, double v);

@@ -17,6 +17,16 @@
 /* Negative numbers: all bits flipped (larger magnitude, smaller key);
    positive ones: the sign bit set.  Both zeros share a key, so a stable
    sort keeps them in their order, as NumPy's comparison sorts do. */
+static int cmp_doubles(const void *a, const void *b) {
+  double u = *(const double *)a, v = *(const double *)b;
+  if (u != u || v != v) return (u != u) - (v != v);   /* NaN last */
+  return (u > v) - (u < v);
+}
+
+void gb_sort_doubles(double *x, int64_t n) {
+  qsort(x, (size_t)n, sizeof(double), cmp_doubles);
+}
+
 uint64_t gb_key_f64(double x) {
   uint64_t u;
   if (x != x) return UINT64_MAX;

@@ -33,6 +33,10 @@ int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey,
 */
 void gb_select(uint64_t *key, int64_t *idx, int64_t n, int64_t k);
 
+/* Sort n doubles in place, ascending, NaN last (for kernels that hold
+   plain buffers rather than arrays). */
+void gb_sort_doubles(double *x, int64_t n);
+
 /* Sorted copy of a along axis into out (same shape and dtype). */
 int gb_sort(const gb_array *a, int axis, gb_array *out);
 

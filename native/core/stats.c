@@ -27,9 +27,11 @@ static int bad_q(double q) { return !(q >= 0 && q <= 1); }
 
 /* Discrete quantiles ----------------------------------------------------------- */
 
+typedef double (*distfn)(const double *par, double x);
+
 /* Does k satisfy the quantile condition (cdf(k) >= q, or sf(k) <= q)? */
-static int reached(const gb_family *f, const double *par, double q, int upper, double k) {
-  return upper ? f->sf(par, k) <= q : f->cdf(par, k) >= q;
+static int reached(distfn cdf, distfn sf, const double *par, double q, int upper, double k) {
+  return upper ? sf(par, k) <= q : cdf(par, k) >= q;
 }
 
 /*
@@ -37,18 +39,18 @@ static int reached(const gb_family *f, const double *par, double q, int upper, d
 ** galloping from a guess and then bisecting; hi itself always qualifies
 ** (the cdf reaches 1 there), and may be infinite.
 */
-static double discrete_quantile(const gb_family *f, const double *par, double q, int upper,
+static double discrete_quantile(distfn cdf, distfn sf, const double *par, double q, int upper,
                                 double guess, double lo, double hi) {
   double k = floor(guess), yes, no;
   if (!(k >= lo)) k = lo;
   if (k > hi) k = hi;
-  if (reached(f, par, q, upper, k)) {
+  if (reached(cdf, sf, par, q, upper, k)) {
     yes = k;
     no = lo - 1;
     for (double step = 1;; step *= 2) {
       double c = k - step;
       if (c < lo) break;
-      if (!reached(f, par, q, upper, c)) { no = c; break; }
+      if (!reached(cdf, sf, par, q, upper, c)) { no = c; break; }
       yes = c;
     }
   } else {
@@ -57,24 +59,24 @@ static double discrete_quantile(const gb_family *f, const double *par, double q,
     for (double step = 1;; step *= 2) {
       double c = k + step;
       if (c >= hi) break;
-      if (reached(f, par, q, upper, c)) { yes = c; break; }
+      if (reached(cdf, sf, par, q, upper, c)) { yes = c; break; }
       no = c;
     }
   }
   while (yes - no > 1) {
     double mid = floor(no + (yes - no) / 2);
-    if (reached(f, par, q, upper, mid)) yes = mid; else no = mid;
+    if (reached(cdf, sf, par, q, upper, mid)) yes = mid; else no = mid;
   }
   return yes;
 }
 
-/* The entropy of a discrete distribution summed over mean +- 40 sd. */
-static double discrete_entropy(const gb_family *f, const double *par, double lo, double hi) {
-  double m = f->mean(par), sd = sqrt(f->var(par));
+/* The entropy of a discrete distribution summed over mean m +- 40 sd. */
+static double discrete_entropy(distfn logpmf, const double *par, double m, double sd, double lo,
+                               double hi) {
   double a = fmax(lo, floor(m - 40 * sd - 40)), b = fmin(hi, ceil(m + 40 * sd + 40));
   double h = 0;
   for (double k = a; k <= b; k++) {
-    double lp = f->logpdf(par, k);
+    double lp = logpmf(par, k);
     if (lp > -HUGE_VAL) h -= exp(lp) * lp;
   }
   return h;
@@ -389,13 +391,12 @@ static double poisson_sf(const double *p, double x) {
   if (p[0] == 0 || isinf(x)) return 0;
   return gb_gammainc(floor(x) + 1, p[0]);
 }
-static const gb_family *fam_poisson(void);
 static double poisson_quantile(const double *p, double q, int upper) {
   if (bad_q(q)) return NAN;
   if (upper ? q == 1 : q == 0) return -1;
   if (upper ? q == 0 : q == 1) return p[0] == 0 ? 0 : HUGE_VAL;
   double z = upper ? -gb_ndtri(q) : gb_ndtri(q);
-  return discrete_quantile(fam_poisson(), p, q, upper, p[0] + sqrt(p[0]) * z, 0, HUGE_VAL);
+  return discrete_quantile(poisson_cdf, poisson_sf, p, q, upper, p[0] + sqrt(p[0]) * z, 0, HUGE_VAL);
 }
 static double poisson_ppf(const double *p, double q) { return poisson_quantile(p, q, 0); }
 static double poisson_isf(const double *p, double q) { return poisson_quantile(p, q, 1); }
@@ -406,7 +407,7 @@ static double poisson_entropy(const double *p) {
     double r = 1 / lam;
     return 0.5 * log(2 * PI * M_E * lam) - r / 12 - r * r / 24 - 19 * r * r * r / 360;
   }
-  return discrete_entropy(fam_poisson(), p, 0, HUGE_VAL);
+  return discrete_entropy(poisson_logpdf, p, p[0], sqrt(p[0]), 0, HUGE_VAL);
 }
 
 /* Binomial(n, p) ------------------------------------------------------------------------------ */
@@ -444,14 +445,13 @@ static double binomial_sf(const double *p, double x) {
   if (k >= p[0]) return 0;
   return gb_betainc(k + 1, p[0] - k, p[1]);
 }
-static const gb_family *fam_binomial(void);
 static double binomial_quantile(const double *p, double q, int upper) {
   if (bad_q(q)) return NAN;
   if (upper ? q == 1 : q == 0) return -1;
   double m = p[0] * p[1], sd = sqrt(m * (1 - p[1]));
   double z = upper ? -gb_ndtri(q) : gb_ndtri(q);
   if (isinf(z)) z = z > 0 ? 40 : -40;
-  return discrete_quantile(fam_binomial(), p, q, upper, m + sd * z, 0, p[0]);
+  return discrete_quantile(binomial_cdf, binomial_sf, p, q, upper, m + sd * z, 0, p[0]);
 }
 static double binomial_ppf(const double *p, double q) { return binomial_quantile(p, q, 0); }
 static double binomial_isf(const double *p, double q) { return binomial_quantile(p, q, 1); }
@@ -461,7 +461,7 @@ static double binomial_entropy(const double *p) {
   double v = binomial_var(p);
   if (v == 0) return 0;
   if (v > 4e8) return 0.5 * log(2 * PI * M_E * v);   /* error below 1e-9 */
-  return discrete_entropy(fam_binomial(), p, 0, p[0]);
+  return discrete_entropy(binomial_logpdf, p, binomial_mean(p), sqrt(v), 0, p[0]);
 }
 
 /* Geometric(p), on 1, 2, ... ------------------------------------------------------------------- */
@@ -485,20 +485,19 @@ static double geometric_sf(const double *p, double x) {
   if (x < 1) return 1;
   return exp(gb_xlog1py(floor(x), -p[0]));
 }
-static const gb_family *fam_geometric(void);
 static double geometric_ppf(const double *p, double q) {
   if (bad_q(q)) return NAN;
   if (q == 0) return 0;
   if (p[0] == 1) return 1;
   if (q == 1) return HUGE_VAL;
-  return discrete_quantile(fam_geometric(), p, q, 0, log1p(-q) / log1p(-p[0]), 1, HUGE_VAL);
+  return discrete_quantile(geometric_cdf, geometric_sf, p, q, 0, log1p(-q) / log1p(-p[0]), 1, HUGE_VAL);
 }
 static double geometric_isf(const double *p, double q) {
   if (bad_q(q)) return NAN;
   if (q == 1) return 0;
   if (p[0] == 1) return 1;
   if (q == 0) return HUGE_VAL;
-  return discrete_quantile(fam_geometric(), p, q, 1, log(q) / log1p(-p[0]), 1, HUGE_VAL);
+  return discrete_quantile(geometric_cdf, geometric_sf, p, q, 1, log(q) / log1p(-p[0]), 1, HUGE_VAL);
 }
 static double geometric_mean(const double *p) { return 1 / p[0]; }
 static double geometric_var(const double *p) { return (1 - p[0]) / (p[0] * p[0]); }
@@ -512,41 +511,37 @@ static double geometric_entropy(const double *p) {
 #define REQ NAN
 
 const gb_family gb_families[] = {
-  {"uniform", 2, {"lo", "hi"}, {0, 1}, 0, uniform_check, uniform_logpdf, uniform_cdf,
+  {"uniform", 2, {"lo", "hi"}, {0, 1}, 0, GB_D_UNIFORM, uniform_check, uniform_logpdf, uniform_cdf,
    uniform_sf, uniform_ppf, uniform_isf, uniform_mean, uniform_var, uniform_entropy},
-  {"normal", 2, {"mean", "std"}, {0, 1}, 0, loc_scale_check, normal_logpdf, normal_cdf,
+  {"normal", 2, {"mean", "std"}, {0, 1}, 0, GB_D_NORMAL, loc_scale_check, normal_logpdf, normal_cdf,
    normal_sf, normal_ppf, normal_isf, first_par, normal_var, normal_entropy},
-  {"exponential", 1, {"scale"}, {1}, 0, scale_check, exponential_logpdf, exponential_cdf,
+  {"exponential", 1, {"scale"}, {1}, 0, GB_D_EXPONENTIAL, scale_check, exponential_logpdf, exponential_cdf,
    exponential_sf, exponential_ppf, exponential_isf, first_par, exponential_var,
    exponential_entropy},
-  {"gamma", 2, {"shape", "scale"}, {REQ, 1}, 0, gamma_check, gamma_logpdf, gamma_cdf, gamma_sf,
+  {"gamma", 2, {"shape", "scale"}, {REQ, 1}, 0, GB_D_GAMMA, gamma_check, gamma_logpdf, gamma_cdf, gamma_sf,
    gamma_ppf, gamma_isf, gamma_mean, gamma_var, gamma_entropy},
-  {"beta", 2, {"a", "b"}, {REQ, REQ}, 0, beta_check, beta_logpdf, beta_cdf, beta_sf, beta_ppf,
+  {"beta", 2, {"a", "b"}, {REQ, REQ}, 0, GB_D_BETA, beta_check, beta_logpdf, beta_cdf, beta_sf, beta_ppf,
    beta_isf, beta_mean, beta_var, beta_entropy},
-  {"chi2", 1, {"df"}, {REQ}, 0, df_check, chi2_logpdf, chi2_cdf, chi2_sf, chi2_ppf,
+  {"chi2", 1, {"df"}, {REQ}, 0, GB_D_CHISQUARE, df_check, chi2_logpdf, chi2_cdf, chi2_sf, chi2_ppf,
    chi2_isf, first_par, chi2_var, chi2_entropy},
-  {"t", 1, {"df"}, {REQ}, 0, df_check, t_logpdf, t_cdf, t_sf, t_ppf, t_isf, t_mean, t_var,
+  {"t", 1, {"df"}, {REQ}, 0, GB_D_T, df_check, t_logpdf, t_cdf, t_sf, t_ppf, t_isf, t_mean, t_var,
    t_entropy},
-  {"lognormal", 2, {"mean", "sigma"}, {0, 1}, 0, loc_scale_check, lognormal_logpdf,
+  {"lognormal", 2, {"mean", "sigma"}, {0, 1}, 0, GB_D_LOGNORMAL, loc_scale_check, lognormal_logpdf,
    lognormal_cdf, lognormal_sf, lognormal_ppf, lognormal_isf, lognormal_mean, lognormal_var,
    lognormal_entropy},
-  {"cauchy", 2, {"loc", "scale"}, {0, 1}, 0, loc_scale_check, cauchy_logpdf, cauchy_cdf,
+  {"cauchy", 2, {"loc", "scale"}, {0, 1}, 0, GB_D_CAUCHY, loc_scale_check, cauchy_logpdf, cauchy_cdf,
    cauchy_sf, cauchy_ppf, cauchy_isf, nan_moment, nan_moment, cauchy_entropy},
-  {"laplace", 2, {"loc", "scale"}, {0, 1}, 0, loc_scale_check, laplace_logpdf, laplace_cdf,
+  {"laplace", 2, {"loc", "scale"}, {0, 1}, 0, GB_D_LAPLACE, loc_scale_check, laplace_logpdf, laplace_cdf,
    laplace_sf, laplace_ppf, laplace_isf, first_par, laplace_var, laplace_entropy},
-  {"poisson", 1, {"lam"}, {REQ}, 1, poisson_check, poisson_logpdf, poisson_cdf, poisson_sf,
+  {"poisson", 1, {"lam"}, {REQ}, 1, GB_D_POISSON, poisson_check, poisson_logpdf, poisson_cdf, poisson_sf,
    poisson_ppf, poisson_isf, first_par, first_par, poisson_entropy},
-  {"binomial", 2, {"n", "p"}, {REQ, REQ}, 1, binomial_check, binomial_logpdf, binomial_cdf,
+  {"binomial", 2, {"n", "p"}, {REQ, REQ}, 1, GB_D_BINOMIAL, binomial_check, binomial_logpdf, binomial_cdf,
    binomial_sf, binomial_ppf, binomial_isf, binomial_mean, binomial_var, binomial_entropy},
-  {"geometric", 1, {"p"}, {REQ}, 1, geometric_check, geometric_logpdf, geometric_cdf,
+  {"geometric", 1, {"p"}, {REQ}, 1, GB_D_GEOMETRIC, geometric_check, geometric_logpdf, geometric_cdf,
    geometric_sf, geometric_ppf, geometric_isf, geometric_mean, geometric_var,
    geometric_entropy},
-  {NULL, 0, {NULL}, {0}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+  {NULL, 0, {NULL}, {0}, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
-
-static const gb_family *fam_poisson(void) { return gb_family_find("poisson"); }
-static const gb_family *fam_binomial(void) { return gb_family_find("binomial"); }
-static const gb_family *fam_geometric(void) { return gb_family_find("geometric"); }
 
 const gb_family *gb_family_find(const char *name) {
   for (const gb_family *f = gb_families; f->name; f++)
@@ -557,22 +552,12 @@ const gb_family *gb_family_find(const char *name) {
 /* Sampling: the generators of distributions.c, whose parameters are the
    same but for Cauchy's location and scale. */
 int gb_family_sample(const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n) {
-  static const struct { const char *name; int dist; } ids[] = {
-    {"uniform", GB_D_UNIFORM}, {"normal", GB_D_NORMAL}, {"exponential", GB_D_EXPONENTIAL},
-    {"gamma", GB_D_GAMMA}, {"beta", GB_D_BETA}, {"chi2", GB_D_CHISQUARE},
-    {"t", GB_D_T}, {"lognormal", GB_D_LOGNORMAL}, {"cauchy", GB_D_CAUCHY},
-    {"laplace", GB_D_LAPLACE}, {"poisson", GB_D_POISSON}, {"binomial", GB_D_BINOMIAL},
-    {"geometric", GB_D_GEOMETRIC}};
-  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-    if (strcmp(ids[i].name, f->name) != 0) continue;
-    int st = gb_rand_fill(g, ids[i].dist, par, out, n);
-    if (st == GB_OK && ids[i].dist == GB_D_CAUCHY) {
-      double *x = out;
-      for (int64_t j = 0; j < n; j++) x[j] = par[0] + par[1] * x[j];
-    }
-    return st;
+  int st = gb_rand_fill(g, f->dist, par, out, n);
+  if (st == GB_OK && f->dist == GB_D_CAUCHY) {
+    double *x = out;
+    for (int64_t j = 0; j < n; j++) x[j] = par[0] + par[1] * x[j];
   }
-  return GB_EINVAL;
+  return st;
 }
 
 /* Kolmogorov-Smirnov ----------------------------------------------------------------------------- */

@@ -26,6 +26,7 @@ typedef struct gb_family {
   const char *par[GB_FAMILY_MAXPAR];     /* parameter names, in order */
   double def[GB_FAMILY_MAXPAR];          /* defaults (NaN: required) */
   int discrete;                          /* integer-valued */
+  int dist;                              /* its gb_dist, for drawing */
   /* NULL when par is valid, else a message naming the parameter */
   const char *(*check)(const double *par);
   double (*logpdf)(const double *par, double x);   /* log pmf if discrete */

@@ -812,35 +812,6 @@ typedef struct plan {
   char *tmp[MAXIN];              /* copies of inputs that overlap out */
 } plan;
 
-/* The bytes a view may touch (conservative, like gb_copy's test). */
-static void byte_range(const gb_array *a, const char **lo, const char **hi) {
-  const char *l = a->data, *h = a->data;
-  for (int i = 0; i < a->ndim; i++) {
-    int64_t span = a->strides[i] * (a->shape[i] - 1);
-    if (span < 0) l += span; else h += span;
-  }
-  *lo = l;
-  *hi = h + gb_dtype_size(a->dtype);
-}
-
-static int overlaps(const gb_array *a, const gb_array *b) {
-  const char *alo, *ahi, *blo, *bhi;
-  if (a->size == 0 || b->size == 0) return 0;
-  byte_range(a, &alo, &ahi);
-  byte_range(b, &blo, &bhi);
-  return alo < bhi && blo < ahi;
-}
-
-/* The same elements in the same places: each output element then only
-   depends on the input element it replaces, so in-place is safe. */
-static int same_view(const gb_array *a, const gb_array *b) {
-  if (a->data != b->data || a->dtype != b->dtype || a->ndim != b->ndim) return 0;
-  for (int i = 0; i < a->ndim; i++)
-    if (a->shape[i] != b->shape[i] || (a->shape[i] > 1 && a->strides[i] != b->strides[i]))
-      return 0;
-  return 1;
-}
-
 static void plan_free(plan *p) {
   for (int k = 0; k < MAXIN; k++) {
     free(p->tmp[k]);
@@ -858,7 +829,7 @@ static int plan_operands(plan *p, gb_array *out, const gb_array *const *in, int 
     const gb_array *a = in[k];
     gb_array *v = &p->v[k + 1];
     if (gb_broadcast_to(a, out->ndim, out->shape, v) != GB_OK) return GB_ESHAPE;
-    if (out->size > 0 && overlaps(out, v) && !same_view(out, v)) {
+    if (out->size > 0 && gb_overlaps(out, v) && !gb_same_view(out, v)) {
       gb_array c;
       size_t nbytes;
       int st = gb_array_init(&c, a->dtype, a->ndim, a->shape, &nbytes);

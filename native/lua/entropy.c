@@ -15,6 +15,7 @@
 #include "kdtree.h"
 #include "linalg.h"
 #include "rng.h"
+#include "sort.h"
 #include "special.h"
 
 /* Options ------------------------------------------------------------------------ */
@@ -405,15 +406,9 @@ static int conditional(lua_State *L) {
 
 /* A vector of counts or probabilities at idx, copied; pushed. */
 static double *vector(lua_State *L, int idx, const char *what, int64_t *n) {
-  if (lua_isnoneornil(L, idx)) gbL_error(L, "%s is missing", what);
-  if (!gbL_testarray(L, idx) && lua_type(L, idx) != LUA_TTABLE)
-    gbL_error(L, "%s must be an array or a table of numbers, got %s", what, luaL_typename(L, idx));
-  gb_array *a = gbL_toarray(L, idx, GB_FLOAT64);
-  if (a->ndim != 1) gbL_error(L, "%s must be 1-D, got %d dimensions", what, a->ndim);
+  gb_array *a = gbL_checkvector(L, idx, what);
   if (a->size == 0) gbL_error(L, "%s is empty", what);
-  gb_array *c = gbL_newlike(L, a, GB_FLOAT64);
-  gb_copy(c, a);
-  double *v = (double *)c->data;
+  double *v = (double *)a->data;
   for (int64_t i = 0; i < a->size; i++) {
     if (isnan(v[i])) gbL_error(L, "%s[%lld] is NaN", what, (long long)(i + 1));
     if (v[i] < 0) gbL_error(L, "%s[%lld] is negative (%g)", what, (long long)(i + 1), v[i]);
@@ -598,32 +593,35 @@ static int js(lua_State *L) {
 
 /* Time series ------------------------------------------------------------------------ */
 
+/*
+** The ordinal-pattern counts of the series at 1 with the options at 2
+** (order from minorder to 10, delay), pushed; *nf gets order!.
+*/
+static double *ordinal_counts(lua_State *L, int minorder, int *order, int64_t *nf) {
+  *order = optint(L, 2, "order", 3, minorder, 10);
+  int delay = optint(L, 2, "delay", 1, 1, 1 << 30);
+  gb_array *a = gbL_checkvector(L, 1, "x");
+  int64_t n = a->size;
+  const double *x = (const double *)a->data;
+  if ((int64_t)(*order - 1) * delay >= n)
+    gbL_error(L, "x has %lld values, too few for order %d and delay %d (needs more than %lld)",
+              (long long)n, *order, delay, (long long)(*order - 1) * delay);
+  for (int64_t i = 0; i < n; i++)
+    if (isnan(x[i])) gbL_error(L, "x[%lld] is NaN", (long long)(i + 1));
+  *nf = 1;
+  for (int i = 2; i <= *order; i++) *nf *= i;
+  double *counts = lua_newuserdatauv(L, sizeof(double) * (size_t)*nf, 0);
+  int st = gb_ordinal_patterns(x, n, *order, delay, counts);
+  if (st != GB_OK) gbL_error(L, "%s", gb_strstatus(st));
+  return counts;
+}
+
 /* entropy.permutation(x [, opts]) */
 static int permutation(lua_State *L) {
   lua_settop(L, 2);
-  int order = optint(L, 2, "order", 3, 1, 10);
-  int delay = optint(L, 2, "delay", 1, 1, 1 << 30);
-  int norm = optbool(L, 2, "normalize", 0);
-  int64_t n;
-  gb_array *a = gbL_testarray(L, 1);
-  if (!a && lua_type(L, 1) != LUA_TTABLE)
-    return gbL_error(L, "x must be an array or a table of numbers, got %s", luaL_typename(L, 1));
-  a = gbL_toarray(L, 1, GB_FLOAT64);
-  if (a->ndim != 1) return gbL_error(L, "x must be 1-D, got %d dimensions", a->ndim);
-  n = a->size;
-  if ((int64_t)(order - 1) * delay >= n)
-    return gbL_error(L, "x has %lld values, too few for order %d and delay %d (needs more than %lld)",
-                     (long long)n, order, delay, (long long)(order - 1) * delay);
-  gb_array *c = gbL_newlike(L, a, GB_FLOAT64);
-  gb_copy(c, a);
-  const double *x = (const double *)c->data;
-  for (int64_t i = 0; i < n; i++)
-    if (isnan(x[i])) return gbL_error(L, "x[%lld] is NaN", (long long)(i + 1));
-  int64_t nf = 1;
-  for (int i = 2; i <= order; i++) nf *= i;
-  double *counts = lua_newuserdatauv(L, sizeof(double) * (size_t)nf, 0);
-  int st = gb_ordinal_patterns(x, n, order, delay, counts);
-  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  int order, norm = optbool(L, 2, "normalize", 0);
+  int64_t nf;
+  double *counts = ordinal_counts(L, 1, &order, &nf);
   double h = gb_entropy_counts(counts, nf, GB_H_PLUGIN);
   if (norm) {
     lua_pushnumber(L, order > 1 ? h / log((double)nf) : 0);
@@ -638,24 +636,9 @@ static int permutation(lua_State *L) {
    the N = order! patterns and Q0 = 1 / max JS */
 static int complexity(lua_State *L) {
   lua_settop(L, 2);
-  int order = optint(L, 2, "order", 3, 2, 10);
-  int delay = optint(L, 2, "delay", 1, 1, 1 << 30);
-  gb_array *a = gbL_testarray(L, 1);
-  if (!a && lua_type(L, 1) != LUA_TTABLE)
-    return gbL_error(L, "x must be an array or a table of numbers, got %s", luaL_typename(L, 1));
-  a = gbL_toarray(L, 1, GB_FLOAT64);
-  if (a->ndim != 1) return gbL_error(L, "x must be 1-D, got %d dimensions", a->ndim);
-  int64_t n = a->size;
-  if ((int64_t)(order - 1) * delay >= n)
-    return gbL_error(L, "x has %lld values, too few for order %d and delay %d",
-                     (long long)n, order, delay);
-  gb_array *c = gbL_newlike(L, a, GB_FLOAT64);
-  gb_copy(c, a);
-  int64_t nf = 1;
-  for (int i = 2; i <= order; i++) nf *= i;
-  double *counts = lua_newuserdatauv(L, sizeof(double) * (size_t)nf, 0);
-  int st = gb_ordinal_patterns((const double *)c->data, n, order, delay, counts);
-  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  int order;
+  int64_t nf;
+  double *counts = ordinal_counts(L, 2, &order, &nf);
   double N = (double)nf, total = 0, hp = 0, hm = 0;
   for (int64_t i = 0; i < nf; i++) total += counts[i];
   for (int64_t i = 0; i < nf; i++) {
@@ -672,11 +655,6 @@ static int complexity(lua_State *L) {
 }
 
 /* 1-D spacing estimators ------------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b) {
-  double u = *(const double *)a, v = *(const double *)b;
-  return (u > v) - (u < v);
-}
 
 /* X_(j) for j in 1..n, clamped at both ends */
 static inline double order_stat(const double *x, int64_t n, int64_t j) {
@@ -706,7 +684,7 @@ static int spacing(lua_State *L) {
                      (long long)n, mm);
   int64_t m = (int64_t)mm;
   double *x = s.x;
-  qsort(x, (size_t)n, sizeof(double), cmp_double);
+  gb_sort_doubles(x, n);
   double nn = (double)n, h = 0;
   switch (meth) {
     case 0:   /* Vasicek: mean log(n/(2m) (X_(i+m) - X_(i-m))) */
@@ -774,7 +752,7 @@ static int histogram(lua_State *L) {
   if (s.d != 1) return gbL_error(L, "x must be 1-D (one value per sample)");
   int64_t n = s.n;
   double *v = s.x;
-  qsort(v, (size_t)n, sizeof(double), cmp_double);
+  gb_sort_doubles(v, n);
   double lo = v[0], hi = v[n - 1], range = hi - lo;
   if (!(range > 0)) return gbL_error(L, "x is constant: its histogram has no width");
   int64_t nbins = 0;
@@ -1445,11 +1423,6 @@ static int cmp_index(const void *a, const void *b) {
   return (u > v) - (u < v);
 }
 
-static int cmp_num(const void *a, const void *b) {
-  double u = *(const double *)a, v = *(const double *)b;
-  return (u > v) - (u < v);
-}
-
 /*
 ** entropy.significance(f, x, y [, opts]) -> table: the value f(x, y), its
 ** p-value against independence from f(x, y permuted), and a confidence
@@ -1523,7 +1496,7 @@ static int significance(lua_State *L) {
     lua_setfield(L, -2, "null_mean");
   }
   if (boots > 0) {
-    qsort(stat, (size_t)boots, sizeof(double), cmp_num);
+    gb_sort_doubles(stat, boots);
     double a = (1 - level) / 2, scale = sqrt((double)half / (double)n);
     int64_t lo = (int64_t)floor(a * (boots - 1)), hi = (int64_t)ceil((1 - a) * (boots - 1));
     lua_createtable(L, 2, 0);

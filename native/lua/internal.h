@@ -19,6 +19,7 @@
 #define GBL_BUFFER "gibbs.buffer"
 #define GBL_RNG "gibbs.rng"                      /* generators (rng.c) */
 #define GBL_RNG_DEFAULT "gibbs.rng.default"      /* the default one, in the registry */
+#define GBL_DIST "gibbs.dist"                    /* distributions (stats.c) */
 
 typedef struct gbL_Buffer {
   char *data;                              /* GB_ALIGN-aligned */
@@ -35,8 +36,8 @@ typedef struct gbL_Buffer {
   X(linalg)              \
   X(rng)                 \
   X(sample)              \
-  X(special)              \
-  X(stats)                \
+  X(special)             \
+  X(stats)               \
   X(entropy)
 
 #define GBL_DECLARE(name) int luaopen_##name(lua_State *L);
@@ -82,6 +83,10 @@ int gbL_checkshape(lua_State *L, int idx, int64_t *shape);
 
 /* An optional dtype name (string) or def when absent/nil. */
 int gbL_optdtype(lua_State *L, int idx, int def);
+
+/* A private contiguous float64 copy of the 1-D array or table of numbers
+   at idx, pushed; errors name it as `what`. */
+gb_array *gbL_checkvector(lua_State *L, int idx, const char *what);
 
 /* A 1-based axis (negative counts from the end) turned into 0-based. */
 int gbL_checkaxis(lua_State *L, int idx, int ndim);

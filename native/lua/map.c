@@ -44,28 +44,6 @@ static int broadcast(lua_State *L, gb_array **in, int nin, int64_t *shape) {
   return nd;
 }
 
-static int overlaps(const gb_array *a, const gb_array *b) {
-  if (a->size == 0 || b->size == 0) return 0;
-  const char *alo = a->data, *ahi = a->data, *blo = b->data, *bhi = b->data;
-  for (int i = 0; i < a->ndim; i++) {
-    int64_t e = (a->shape[i] - 1) * a->strides[i];
-    if (e < 0) alo += e; else ahi += e;
-  }
-  for (int i = 0; i < b->ndim; i++) {
-    int64_t e = (b->shape[i] - 1) * b->strides[i];
-    if (e < 0) blo += e; else bhi += e;
-  }
-  return alo <= bhi + 7 && blo <= ahi + 7;
-}
-
-static int sameview(const gb_array *a, const gb_array *b) {
-  if (a->data != b->data || a->ndim != b->ndim) return 0;
-  for (int i = 0; i < a->ndim; i++)
-    if (a->shape[i] != b->shape[i] || (a->shape[i] > 1 && a->strides[i] != b->strides[i]))
-      return 0;
-  return 1;
-}
-
 /* The output: the array at iout, or a new float64 array; pushed. */
 static gb_array *getoutput(lua_State *L, int iout, int nd, const int64_t *shape) {
   if (iout == 0 || lua_isnoneornil(L, iout)) return gbL_newarray(L, GB_FLOAT64, nd, shape);
@@ -119,7 +97,7 @@ int gbL_map(lua_State *L, int first, int nin, int iout, gbL_mapfn fn, const void
   ops[0] = &view[0];
   for (int k = 0; k < nin; k++) {
     const gb_array *src = in[k];
-    if (dst != in[k] && !sameview(dst, in[k]) && overlaps(dst, in[k])) {
+    if (!gb_same_view(dst, in[k]) && gb_overlaps(dst, in[k])) {
       gb_array *c = gbL_newlike(L, in[k], GB_FLOAT64);
       gb_copy(c, in[k]);
       src = c;

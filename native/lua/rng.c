@@ -25,7 +25,6 @@
 #include "distributions.h"
 #include "rng.h"
 
-
 /* Errors ------------------------------------------------------------------ */
 
 static int status_error(lua_State *L, int st) {
@@ -153,33 +152,6 @@ static int appendaxis(lua_State *L, int nd, int64_t *shape, int64_t d) {
   if (nd >= GB_MAXDIM) gbL_error(L, "shape has too many dimensions");
   shape[nd] = d;
   return nd + 1;
-}
-
-/*
-** A private contiguous float64 copy of the 1-D array or table of numbers at
-** idx, pushed on the stack.
-*/
-static gb_array *checkvector(lua_State *L, int idx, const char *what) {
-  gb_array *src = gbL_testarray(L, idx);
-  if (src) {
-    if (src->ndim != 1) gbL_error(L, "%s must be 1-D, got %d dimensions", what, src->ndim);
-    gb_array *v = gbL_newarray(L, GB_FLOAT64, 1, src->shape);
-    gb_copy(v, src);
-    return v;
-  }
-  if (lua_type(L, idx) != LUA_TTABLE)
-    gbL_error(L, "%s must be an array or a table of numbers, got %s", what, luaL_typename(L, idx));
-  int64_t n = (int64_t)lua_rawlen(L, idx);
-  gb_array *v = gbL_newarray(L, GB_FLOAT64, 1, &n);
-  double *d = (double *)v->data;
-  for (int64_t i = 0; i < n; i++) {
-    lua_rawgeti(L, idx, (lua_Integer)(i + 1));
-    if (lua_type(L, -1) != LUA_TNUMBER)
-      gbL_error(L, "%s[%lld] must be a number, got %s", what, (long long)(i + 1), luaL_typename(L, -1));
-    d[i] = lua_tonumber(L, -1);
-    lua_pop(L, 1);
-  }
-  return v;
 }
 
 /*
@@ -381,7 +353,7 @@ static int categorical_impl(lua_State *L, gb_rng *g, int a) {
     lua_pop(L, 1);
   }
   int nd = optshape(L, a + 1, shape);
-  gb_array *w = checkvector(L, a, "p");
+  gb_array *w = gbL_checkvector(L, a, "p");
   checkweights(L, (double *)w->data, w->size, "p", logs);
   int64_t one;
   int64_t *out = &one, n = 1;
@@ -454,7 +426,7 @@ static int choice_impl(lua_State *L, gb_rng *g, int a) {
   }
   double *w = NULL;
   if (!lua_isnoneornil(L, a + 3)) {
-    gb_array *wa = checkvector(L, a + 3, "p");
+    gb_array *wa = gbL_checkvector(L, a + 3, "p");
     if (wa->size != n)
       gbL_error(L, "p has %lld entries but a has %lld", (long long)wa->size, (long long)n);
     w = (double *)wa->data;
@@ -561,7 +533,7 @@ static int shuffle_impl(lua_State *L, gb_rng *g, int a) {
 static int multivariate_normal_impl(lua_State *L, gb_rng *g, int a) {
   int64_t shape[GB_MAXDIM];
   int nd = optshape(L, a + 2, shape);
-  gb_array *mean = checkvector(L, a, "mean");
+  gb_array *mean = gbL_checkvector(L, a, "mean");
   int64_t d = mean->size;
   if (d == 0) gbL_error(L, "mean must not be empty");
   for (int64_t i = 0; i < d; i++)
@@ -599,7 +571,7 @@ static int multivariate_normal_impl(lua_State *L, gb_rng *g, int a) {
 static int dirichlet_impl(lua_State *L, gb_rng *g, int a) {
   int64_t shape[GB_MAXDIM];
   int nd = optshape(L, a + 1, shape);
-  gb_array *al = checkvector(L, a, "alpha");
+  gb_array *al = gbL_checkvector(L, a, "alpha");
   int64_t k = al->size;
   if (k == 0) gbL_error(L, "alpha must not be empty");
   for (int64_t i = 0; i < k; i++) {

@@ -6,14 +6,11 @@
 */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "internal.h"
+#include "sort.h"
 #include "special.h"
 #include "stats.h"
-
-#define DIST_MT "gibbs.dist"
 
 typedef struct dist {
   const gb_family *f;
@@ -21,7 +18,7 @@ typedef struct dist {
 } dist;
 
 static dist *checkdist(lua_State *L, int idx) {
-  dist *d = luaL_testudata(L, idx, DIST_MT);
+  dist *d = luaL_testudata(L, idx, GBL_DIST);
   if (!d)
     gbL_error(L, "distribution expected as self, got %s (call it as d:name(...))",
               luaL_typename(L, idx));
@@ -67,7 +64,7 @@ static int make(lua_State *L) {
     pushdesc(L, d);
     return gbL_error(L, "%s (got %s)", msg, lua_tostring(L, -1));
   }
-  luaL_setmetatable(L, DIST_MT);
+  luaL_setmetatable(L, GBL_DIST);
   return 1;
 }
 
@@ -93,34 +90,19 @@ static int elementwise(lua_State *L, double (*fn)(const double *, double), int e
   return gbL_map(L, 2, 1, 3, exp_of ? apply_exp : apply, &c);
 }
 
-static int continuous_only(lua_State *L, const dist *d, const char *use) {
-  if (d->f->discrete)
-    return gbL_error(L, "%s is discrete: use d:%s", d->f->name, use);
-  return 0;
+/* pdf and logpdf for continuous families, pmf and logpmf for discrete
+   ones (all from the family's log density) */
+static int density(lua_State *L, int discrete, const char *other, int exp_of) {
+  const dist *d = checkdist(L, 1);
+  if (d->f->discrete != discrete)
+    return gbL_error(L, "%s is %s: use d:%s", d->f->name, discrete ? "continuous" : "discrete",
+                     other);
+  return elementwise(L, d->f->logpdf, exp_of);
 }
-
-static int discrete_only(lua_State *L, const dist *d, const char *use) {
-  if (!d->f->discrete)
-    return gbL_error(L, "%s is continuous: use d:%s", d->f->name, use);
-  return 0;
-}
-
-static int d_pdf(lua_State *L) {
-  continuous_only(L, checkdist(L, 1), "pmf");
-  return elementwise(L, checkdist(L, 1)->f->logpdf, 1);
-}
-static int d_logpdf(lua_State *L) {
-  continuous_only(L, checkdist(L, 1), "logpmf");
-  return elementwise(L, checkdist(L, 1)->f->logpdf, 0);
-}
-static int d_pmf(lua_State *L) {
-  discrete_only(L, checkdist(L, 1), "pdf");
-  return elementwise(L, checkdist(L, 1)->f->logpdf, 1);
-}
-static int d_logpmf(lua_State *L) {
-  discrete_only(L, checkdist(L, 1), "logpdf");
-  return elementwise(L, checkdist(L, 1)->f->logpdf, 0);
-}
+static int d_pdf(lua_State *L) { return density(L, 0, "pmf", 1); }
+static int d_logpdf(lua_State *L) { return density(L, 0, "logpmf", 0); }
+static int d_pmf(lua_State *L) { return density(L, 1, "pdf", 1); }
+static int d_logpmf(lua_State *L) { return density(L, 1, "logpdf", 0); }
 static int d_cdf(lua_State *L) { return elementwise(L, checkdist(L, 1)->f->cdf, 0); }
 static int d_sf(lua_State *L) { return elementwise(L, checkdist(L, 1)->f->sf, 0); }
 static int d_ppf(lua_State *L) { return elementwise(L, checkdist(L, 1)->f->ppf, 0); }
@@ -128,16 +110,14 @@ static int d_isf(lua_State *L) { return elementwise(L, checkdist(L, 1)->f->isf, 
 
 /* Numbers ------------------------------------------------------------------------ */
 
-static int d_mean(lua_State *L) {
+static int number(lua_State *L, double (*fn)(const double *par)) {
   const dist *d = checkdist(L, 1);
-  lua_pushnumber(L, d->f->mean(d->par));
+  lua_pushnumber(L, fn(d->par));
   return 1;
 }
-static int d_var(lua_State *L) {
-  const dist *d = checkdist(L, 1);
-  lua_pushnumber(L, d->f->var(d->par));
-  return 1;
-}
+static int d_mean(lua_State *L) { return number(L, checkdist(L, 1)->f->mean); }
+static int d_var(lua_State *L) { return number(L, checkdist(L, 1)->f->var); }
+static int d_entropy(lua_State *L) { return number(L, checkdist(L, 1)->f->entropy); }
 static int d_std(lua_State *L) {
   const dist *d = checkdist(L, 1);
   lua_pushnumber(L, sqrt(d->f->var(d->par)));
@@ -146,11 +126,6 @@ static int d_std(lua_State *L) {
 static int d_median(lua_State *L) {
   const dist *d = checkdist(L, 1);
   lua_pushnumber(L, d->f->ppf(d->par, 0.5));
-  return 1;
-}
-static int d_entropy(lua_State *L) {
-  const dist *d = checkdist(L, 1);
-  lua_pushnumber(L, d->f->entropy(d->par));
   return 1;
 }
 static int d_params(lua_State *L) {
@@ -197,39 +172,24 @@ static int d_tostring(lua_State *L) {
 
 /* Data helpers ------------------------------------------------------------------- */
 
-/* The argument at idx as a fresh contiguous float64 vector (any shape is
-   flattened when flat is set, else it must be 1-D); pushed. */
-static double *vector(lua_State *L, int idx, const char *what, int flat, int64_t *n) {
-  if (lua_isnoneornil(L, idx)) gbL_error(L, "%s is missing", what);
-  if (!gbL_testarray(L, idx) && lua_type(L, idx) != LUA_TTABLE)
-    gbL_error(L, "%s must be an array or a table of numbers, got %s", what,
-              luaL_typename(L, idx));
-  gb_array *a = gbL_toarray(L, idx, GB_FLOAT64);
-  if (!flat && a->ndim != 1)
-    gbL_error(L, "%s must be 1-D, got %d dimensions", what, a->ndim);
-  int64_t size = a->size;
-  gb_array *c = gbL_newarray(L, GB_FLOAT64, 1, &size);
-  gb_array v = *a;
-  if (a->ndim != 1 || flat) {
-    /* copy element by element in C order through a reshaped header */
-    gb_array shaped = *c;
-    shaped.ndim = a->ndim;
-    memcpy(shaped.shape, a->shape, sizeof(int64_t) * (size_t)a->ndim);
-    int64_t s = sizeof(double);
-    for (int i = a->ndim - 1; i >= 0; i--) { shaped.strides[i] = s; s *= a->shape[i]; }
-    gb_copy(&shaped, &v);
-  } else {
-    gb_copy(c, &v);
-  }
-  *n = size;
-  return (double *)c->data;
+/* A 1-D sample at idx as a private float64 copy (pushed). */
+static double *vector(lua_State *L, int idx, const char *what, int64_t *n) {
+  gb_array *v = gbL_checkvector(L, idx, what);
+  *n = v->size;
+  return (double *)v->data;
 }
 
 /* stats.describe(x) */
 static int describe(lua_State *L) {
   int64_t n;
   lua_settop(L, 1);
-  double *x = vector(L, 1, "x", 1, &n);
+  if (!gbL_testarray(L, 1) && lua_type(L, 1) != LUA_TTABLE)
+    return gbL_error(L, "x must be an array or a table of numbers, got %s", luaL_typename(L, 1));
+  gb_array *a = gbL_toarray(L, 1, GB_FLOAT64);
+  gb_array *flat = gbL_newlike(L, a, GB_FLOAT64);     /* C order: any shape, flattened */
+  gb_copy(flat, a);
+  double *x = (double *)flat->data;
+  n = flat->size;
   if (n == 0) return gbL_error(L, "x is empty");
   double mn = HUGE_VAL, mx = -HUGE_VAL, s = 0, c = 0;
   int hasnan = 0;
@@ -271,27 +231,22 @@ static int describe(lua_State *L) {
   return 1;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* stats.ks_test(x, dist or cdf) -> statistic, pvalue */
 static int ks_test(lua_State *L) {
   int64_t n;
   lua_settop(L, 2);
-  double *x = vector(L, 1, "x", 0, &n);
+  double *x = vector(L, 1, "x", &n);
   if (n == 0) return gbL_error(L, "x is empty");
   for (int64_t i = 0; i < n; i++)
     if (x[i] != x[i]) return gbL_error(L, "x[%lld] is NaN", (long long)(i + 1));
-  const dist *d = luaL_testudata(L, 2, DIST_MT);
+  const dist *d = luaL_testudata(L, 2, GBL_DIST);
   if (!d && !lua_isfunction(L, 2))
     return gbL_error(L, "the second argument must be a distribution (stats.normal(...)) "
                         "or a cdf function, got %s", luaL_typename(L, 2));
   if (d && d->f->discrete)
     return gbL_error(L, "the Kolmogorov-Smirnov test needs a continuous distribution, "
                         "and %s is discrete (use stats.chisquare)", d->f->name);
-  qsort(x, (size_t)n, sizeof(double), cmp_double);
+  gb_sort_doubles(x, n);
   double D = 0, nn = (double)n;
   for (int64_t i = 0; i < n; i++) {
     double F;
@@ -322,7 +277,7 @@ static int ks_test(lua_State *L) {
 static int chisquare(lua_State *L) {
   int64_t k, ke;
   lua_settop(L, 3);
-  double *o = vector(L, 1, "observed", 0, &k);
+  double *o = vector(L, 1, "observed", &k);
   if (k < 1) return gbL_error(L, "observed is empty");
   double so = 0;
   for (int64_t i = 0; i < k; i++) {
@@ -332,7 +287,7 @@ static int chisquare(lua_State *L) {
   }
   double *e = NULL;
   if (!lua_isnoneornil(L, 2)) {
-    e = vector(L, 2, "expected", 0, &ke);
+    e = vector(L, 2, "expected", &ke);
     if (ke != k)
       return gbL_error(L, "observed has %lld categories but expected has %lld",
                        (long long)k, (long long)ke);
@@ -377,7 +332,7 @@ static const luaL_Reg funcs[] = {
 };
 
 int luaopen_stats(lua_State *L) {
-  luaL_newmetatable(L, DIST_MT);
+  luaL_newmetatable(L, GBL_DIST);
   lua_newtable(L);
   luaL_setfuncs(L, methods, 0);
   lua_setfield(L, -2, "__index");

@@ -260,6 +260,30 @@ gb_array *gbL_toarray(lua_State *L, int idx, int dtype) {
 
 /* Arguments ------------------------------------------------------------------ */
 
+gb_array *gbL_checkvector(lua_State *L, int idx, const char *what) {
+  gb_array *src = gbL_testarray(L, idx);
+  if (src) {
+    if (src->ndim != 1) gbL_error(L, "%s must be 1-D, got %d dimensions", what, src->ndim);
+    gb_array *v = gbL_newarray(L, GB_FLOAT64, 1, src->shape);
+    gb_copy(v, src);
+    return v;
+  }
+  if (lua_type(L, idx) != LUA_TTABLE)
+    gbL_error(L, "%s must be an array or a table of numbers, got %s", what, luaL_typename(L, idx));
+  int64_t n = (int64_t)lua_rawlen(L, idx);
+  gb_array *v = gbL_newarray(L, GB_FLOAT64, 1, &n);
+  double *d = (double *)v->data;
+  for (int64_t i = 0; i < n; i++) {
+    lua_rawgeti(L, idx, (lua_Integer)(i + 1));
+    if (lua_type(L, -1) != LUA_TNUMBER)
+      gbL_error(L, "%s[%lld] must be a number, got %s", what, (long long)(i + 1), luaL_typename(L, -1));
+    d[i] = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+  return v;
+}
+
+
 static int64_t checkextent(lua_State *L, int idx, int isnum) {
   int ok;
   lua_Integer n = lua_tointegerx(L, idx, &ok);
@@ -354,7 +378,7 @@ void gbL_pushfuncname(lua_State *L) {
   static const struct { const char *mt, *field, *prefix; } kinds[] = {
     {GBL_ARRAY, "__methods", "array"},
     {GBL_RNG, "__index", "g"},
-    {"gibbs.dist", "__index", "d"},
+    {GBL_DIST, "__index", "d"},
     {"gibbs.sampler", "__methods", "s"},
   };
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {

@@ -2,16 +2,8 @@
 -- loop over a plain Lua table (the target is at most 1.5x the table's
 -- time), and views of a large array (constant time).  Prints "name seconds".
 local N = 1000000
-local function bench(name, f)
-  local best = math.huge
-  for _ = 1, 5 do
-    collectgarbage()
-    local t0 = time.now()
-    f()
-    best = math.min(best, time.now() - t0)
-  end
-  print(string.format("%s %.6f", name, best))
-end
+local timing = dofile((arg[0]:match("^(.*/)") or "") .. "timing.lua")
+local function bench(name, f) return timing(name, 5, f) end
 
 local a = array.zeros(N)
 local t = {}

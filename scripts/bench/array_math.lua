@@ -30,17 +30,8 @@ local a6 = array.zeros(1000000)
 array.add(row(1000000), 0, a6)
 a6 = a6 * 1e-5 + 0.5                        -- (0.5, 10.5)
 
-local function bench(name, f)
-  local best = math.huge
-  for _ = 1, 5 do
-    collectgarbage()
-    local t0 = time.now()
-    f()
-    local t = time.now() - t0
-    if t < best then best = t end
-  end
-  print(string.format("%s %.6f", name, best))
-end
+local timing = dofile((arg[0]:match("^(.*/)") or "") .. "timing.lua")
+local function bench(name, f) return timing(name, 5, f) end
 
 bench("mul_add_1e7", function() return a * b + c end)
 bench("add_1e7", function() return a + b end)

@@ -1,10 +1,13 @@
 """Elementwise arithmetic and math in NumPy, the reference for
 scripts/bench/array_math.lua (same names, same data).  Prints
 "name seconds", the best of 5 runs."""
-import gc
-import time
+import os
+import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import bench as timed  # noqa: E402
 
 R, K = 10000, 1000
 
@@ -21,13 +24,7 @@ a6 = np.arange(1000000, dtype=np.float64) * 1e-5 + 0.5
 
 
 def bench(name, f):
-    best = float("inf")
-    for _ in range(5):
-        gc.collect()
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    print("%s %.6f" % (name, best))
+    timed(name, 5, f)
 
 
 def small_ops():

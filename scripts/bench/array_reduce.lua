@@ -1,15 +1,7 @@
 -- Reductions and sorting timed against scripts/bench/array_reduce.py.
 -- Prints "name seconds", the best of 5 runs.
-local function bench(name, f)
-  local best = math.huge
-  for _ = 1, 5 do
-    collectgarbage()
-    local t0 = time.now()
-    f()
-    best = math.min(best, time.now() - t0)
-  end
-  print(string.format("%s %.6f", name, best))
-end
+local timing = dofile((arg[0]:match("^(.*/)") or "") .. "timing.lua")
+local function bench(name, f) return timing(name, 5, f) end
 
 local function column(n) local t = {} for i = 1, n do t[i] = {i - 1} end return array(t) end
 local function row(n) local t = {} for i = 1, n do t[i] = i - 1 end return array(t) end

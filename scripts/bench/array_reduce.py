@@ -1,20 +1,17 @@
 #!/usr/bin/python3
 """NumPy side of scripts/bench/array_reduce.lua (same data, same operations)."""
-import gc
-import time
+import os
+import sys
 
 import numpy as np
 from scipy.special import logsumexp
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import bench as timed  # noqa: E402
+
 
 def bench(name, f):
-    best = float("inf")
-    for _ in range(5):
-        gc.collect()
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    print("%s %.6f" % (name, best))
+    timed(name, 5, f)
 
 
 x = np.sin((np.arange(10000)[:, None] * 1000 + np.arange(1000)[None, :]) * 0.37)
