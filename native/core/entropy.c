@@ -14,6 +14,12 @@
 **   conditional (Frenzel and Pompe 2007), algorithm 1
 **                        I = psi(k) - <psi(n_xz + 1) + psi(n_yz + 1)
 **                                     - psi(n_z + 1)>
+**   conditional, algorithm 2 (Wibral et al. 2014)
+**                        I = psi(k) - 2/k + <psi(n_z) - psi(n_xz) + 1/n_xz
+**                                            - psi(n_yz) + 1/n_yz>,
+**                        n_xz the points in the box of half-sides eps_x and
+**                        eps_z (the largest x- and z-distances among the k
+**                        neighbours), n_z those within eps_z in z
 */
 #include <math.h>
 #include <stdlib.h>
@@ -184,6 +190,32 @@ static int space_counts(const space *s, int64_t n, const double *eps, int strict
   return GB_OK;
 }
 
+/* cnt[i] = the points other than i in the box around point i with
+   half-sides e1[i] along the space's first d1 columns and e2[i] along the
+   rest (non-strict), as space_counts.  The space has d > 1 (a tree). */
+static int space_box_counts(const space *s, int64_t n, const double *e1, int d1,
+                            const double *e2, double *cnt) {
+  int d = s->d, fail = 0;
+  for (int64_t b = 0; b < n && !fail; b += BLOCK) {
+    int64_t e = b + BLOCK < n ? b + BLOCK : n;
+#pragma omp parallel reduction(| : fail)
+    {
+      double *half = malloc(sizeof(double) * (size_t)d);
+      if (!half) fail = 1;
+#pragma omp for schedule(dynamic, 256)
+      for (int64_t p = b; p < e; p++) {
+        if (!half) continue;
+        int64_t i = s->order[p];
+        for (int c = 0; c < d; c++) half[c] = c < d1 ? e1[i] : e2[i];
+        cnt[i] = (double)gb_kdtree_count_box(&s->tree, s->tree.pts + p * d, half, 0, i);
+      }
+      free(half);
+    }
+    if (!fail && gb_interrupted()) return GB_EINTERRUPTED;
+  }
+  return fail ? GB_ENOMEM : GB_OK;
+}
+
 /* The largest max-norm distance from row i to the rows idx[0..k) within
    columns [c0, c0 + dc) of the joint points. */
 static double spread(const double *p, int d, int64_t i, const int64_t *idx, int k, int c0, int dc) {
@@ -199,7 +231,6 @@ static double spread(const double *p, int d, int64_t i, const int64_t *idx, int 
 int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, int dz,
            int64_t n, int k, int algorithm, double *mi) {
   int cond = z && dz > 0, d;
-  if (cond && algorithm != 1) return GB_EINVAL;
   /* the joint space (x, y, z) and the marginal spaces: (x), (y) for MI,
      (x, z), (y, z), (z) for conditional MI */
   const double *jp[3] = {x, y, z};
@@ -237,10 +268,10 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
   }
   if (ss[0] != GB_OK || ss[1] != GB_OK || ss[2] != GB_OK) goto done;
   /* the radii (from the joint neighbours) and the counts, per point */
-  double *work = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * 6);
+  double *work = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * 7);
   if (!work) goto done;
-  double *ex = work, *ey = work + n, *cx = work + 2 * n, *cy = work + 3 * n, *cz = work + 4 * n;
-  double *term = work + 5 * n;
+  double *ex = work, *ey = work + n, *ez = work + 2 * n;
+  double *cx = work + 3 * n, *cy = work + 4 * n, *cz = work + 5 * n, *term = work + 6 * n;
   st = GB_OK;
   int fail = 0;
   /* 1. the joint neighbours, queried in the joint tree's order */
@@ -261,11 +292,12 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
       }
       gb_kdtree_knn(&tj, tj.pts + p * d, k, GB_NORM_MAX, i, dk, ik);
       if (algorithm == 1) {
-        ex[i] = ey[i] = dk[k - 1];
+        ex[i] = ey[i] = ez[i] = dk[k - 1];
       } else {
-        /* x occupies joint columns [0, dx), y [dx, dx + dy) */
+        /* x occupies joint columns [0, dx), y [dx, dx + dy), z the rest */
         ex[i] = spread(joint, d, i, ik, k, 0, dx);
         ey[i] = spread(joint, d, i, ik, k, dx, dy);
+        ez[i] = cond ? spread(joint, d, i, ik, k, dx + dy, dz) : 0;
       }
       if (dk != dist) free(dk);
       if (ik != idx) free(ik);
@@ -275,9 +307,15 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
   }
   /* 2. the marginal counts, each in its own space's order */
   int strict = algorithm == 1;
-  if (st == GB_OK) st = space_counts(&sx, n, ex, strict, cx);
-  if (st == GB_OK) st = space_counts(&sy, n, ey, strict, cy);
-  if (st == GB_OK && cond) st = space_counts(&sz, n, ex, strict, cz);
+  if (cond && algorithm == 2) {
+    /* boxes: eps_x (or eps_y) along the first columns, eps_z along z's */
+    if (st == GB_OK) st = space_box_counts(&sx, n, ex, dx, ez, cx);
+    if (st == GB_OK) st = space_box_counts(&sy, n, ey, dy, ez, cy);
+  } else {
+    if (st == GB_OK) st = space_counts(&sx, n, ex, strict, cx);
+    if (st == GB_OK) st = space_counts(&sy, n, ey, strict, cy);
+  }
+  if (st == GB_OK && cond) st = space_counts(&sz, n, ez, strict, cz);
   /* 3. the terms, summed in order: the result does not depend on the
      number of threads */
   if (st == GB_OK) {
@@ -289,10 +327,12 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
         if (cond) term[i] -= gb_digamma(cz[i] + 1);
       } else {
         term[i] = gb_digamma(cx[i]) + gb_digamma(cy[i]);
+        if (cond) term[i] -= gb_digamma(cz[i]) + 1 / cx[i] + 1 / cy[i];
       }
     }
     for (int64_t i = 0; i < n; i++) sum += term[i];
-    if (cond) *mi = gb_digamma(kk) - sum / nn;
+    if (cond && algorithm == 1) *mi = gb_digamma(kk) - sum / nn;
+    else if (cond) *mi = gb_digamma(kk) - 2 / kk - sum / nn;
     else if (algorithm == 1) *mi = gb_digamma(kk) + gb_digamma(nn) - sum / nn;
     else *mi = gb_digamma(kk) - 1 / kk + gb_digamma(nn) - sum / nn;
   }

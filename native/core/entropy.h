@@ -29,7 +29,7 @@ double gb_ball_logvolume(int d, int norm);
 ** Kraskov-Stoegbauer-Grassberger mutual information between x (n x dx)
 ** and y (n x dy), algorithm 1 or 2, with the max norm in the joint space.
 ** With z (n x dz, dz > 0) the conditional mutual information I(x; y | z)
-** (Frenzel and Pompe 2007), algorithm 1 only (GB_EINVAL for 2).
+** (Frenzel and Pompe 2007 for algorithm 1, Wibral et al. 2014 for 2).
 */
 int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, int dz,
            int64_t n, int k, int algorithm, double *mi);

@@ -290,3 +290,44 @@ int64_t gb_kdtree_count(const gb_kdtree *t, const double *q, double r, int stric
                self >= 0 ? t->pos[self] : -1};
   return count_visit(&c, 0);
 }
+
+typedef struct boxcounter {
+  const gb_kdtree *t;
+  const double *q, *half;
+  int strict;
+  int64_t selfpos;
+} boxcounter;
+
+/* Whether a coordinate difference v >= 0 is inside half-width h. */
+static inline int within(double v, double h, int strict) { return strict ? v < h : v <= h; }
+
+static int64_t box_visit(const boxcounter *c, int64_t id) {
+  const gb_kdtree *t = c->t;
+  const gb_kdnode *nd = &t->nodes[id];
+  int d = t->d, all = 1;
+  const double *mn = t->box + id * 2 * d, *mx = mn + d;
+  for (int j = 0; j < d; j++) {
+    double q = c->q[j];
+    double near = q < mn[j] ? mn[j] - q : q > mx[j] ? q - mx[j] : 0;
+    if (!within(near, c->half[j], c->strict)) return 0;
+    if (all && !within(fmax(fabs(q - mn[j]), fabs(q - mx[j])), c->half[j], c->strict)) all = 0;
+  }
+  if (all) return nd->hi - nd->lo - (c->selfpos >= nd->lo && c->selfpos < nd->hi);
+  if (nd->left >= 0) return box_visit(c, nd->left) + box_visit(c, nd->right);
+  int64_t m = 0;
+  for (int64_t i = nd->lo; i < nd->hi; i++) {
+    if (i == c->selfpos) continue;
+    const double *p = t->pts + i * d;
+    int in = 1;
+    for (int j = 0; j < d && in; j++) in = within(fabs(p[j] - c->q[j]), c->half[j], c->strict);
+    m += in;
+  }
+  return m;
+}
+
+int64_t gb_kdtree_count_box(const gb_kdtree *t, const double *q, const double *half, int strict,
+                            int64_t self) {
+  if (t->n == 0) return 0;
+  boxcounter c = {t, q, half, strict, self >= 0 ? t->pos[self] : -1};
+  return box_visit(&c, 0);
+}

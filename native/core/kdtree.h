@@ -51,4 +51,10 @@ void gb_kdtree_knn(const gb_kdtree *t, const double *q, int k, int norm, int64_t
 int64_t gb_kdtree_count(const gb_kdtree *t, const double *q, double r, int strict, int norm,
                         int64_t self);
 
+/* The number of points p inside the box around q: |p_j - q_j| <= half[j]
+   for every coordinate j (< when strict), leaving out the point with
+   original index self.  KSG's algorithm 2 counts in such boxes. */
+int64_t gb_kdtree_count_box(const gb_kdtree *t, const double *q, const double *half, int strict,
+                            int64_t self);
+
 #endif

@@ -244,7 +244,6 @@ static int ksg_common(lua_State *L, int cond) {
               (long long)x.n, (long long)y.n, cond ? ", ..." : "");
   int k = checkk(L, iopts, x.n);
   int alg = optint(L, iopts, "algorithm", 1, 1, 2);
-  if (cond && alg != 1) gbL_error(L, "the conditional estimator has algorithm 1 only");
   prepare(L, iopts, &x, 1, 1);
   prepare(L, iopts, &y, 1, 2);
   if (cond) prepare(L, iopts, &z, 1, 3);
@@ -1037,6 +1036,7 @@ static int transfer_ksg(lua_State *L) {
     return gbL_error(L, "source has %lld values but target has %lld", (long long)y.n, (long long)x.n);
   embed e = getembed(L, 3, x.n, 1);
   int k = checkk(L, 3, e.count);
+  int alg = optint(L, 3, "algorithm", 1, 1, 2);
   data nx = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0 + 1, e.count, 1), e.count, 1};
   data xh = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0, e.count, e.k), e.count, e.k};
   data yh = {(double *)push_window(L, (const char *)y.x, GB_FLOAT64, e.t0 - e.u + 1, e.count, e.l),
@@ -1045,7 +1045,7 @@ static int transfer_ksg(lua_State *L) {
   prepare(L, 3, &yh, 1, 2);
   prepare(L, 3, &xh, 1, 3);
   double te;
-  int st = gb_ksg(nx.x, 1, yh.x, yh.d, xh.x, xh.d, e.count, k, 1, &te);
+  int st = gb_ksg(nx.x, 1, yh.x, yh.d, xh.x, xh.d, e.count, k, alg, &te);
   if (st != GB_OK) return coreerror(L, st);
   return pushresult(L, te, 3);
 }

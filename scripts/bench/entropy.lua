@@ -1,6 +1,7 @@
 -- Entropy estimators timed against scripts/bench/entropy.py (scikit-learn's
 -- mutual_info_regression, the Kozachenko-Leonenko estimator written with
--- SciPy's cKDTree, permutation entropy with NumPy).  Prints "name seconds";
+-- SciPy's cKDTree, the Frenzel-Pompe conditional MI with cKDTree, permutation
+-- entropy with NumPy).  Prints "name seconds";
 -- on stderr the O(n log n) check (time at 2n over time at n, target <= 2.3).
 -- For the speed-up from threads, run it again with OMP_NUM_THREADS=1.
 local bench = dofile((arg[0]:match("^(.*/)") or "") .. "timing.lua")
@@ -17,6 +18,11 @@ local t2 = bench("ksg_mi_2e5", 7, function() return entropy.ksg(x2, y2) end)
 io.stderr:write(string.format("  KSG: time at 2e5 / time at 1e5 = %.2f (target <= 2.3)\n", t2 / t1))
 local X = g:normal({100000, 3})
 bench("knn_entropy_1e5_d3", 3, function() return entropy.knn(X, {noise = false}) end)
+local zc = g:normal(100000)
+local xc, yc = zc + g:normal(100000), zc + g:normal(100000)
+local c1 = bench("ksg_cmi_1e5", 3, function() return entropy.ksg_cmi(xc, yc, zc) end)
+local c2 = bench("ksg_cmi_alg2_1e5", 3, function() return entropy.ksg_cmi(xc, yc, zc, {algorithm = 2}) end)
+io.stderr:write(string.format("  KSG CMI: algorithm 2 / algorithm 1 time = %.2f\n", c2 / c1))
 local s = g:normal(10000000)
 bench("permutation_1e7_order5", 3, function() return entropy.permutation(s, {order = 5}) end)
 local V = g:normal({2000, 64})

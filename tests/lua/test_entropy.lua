@@ -137,8 +137,36 @@ T.test("entropy.ksg: KSG 1 and 2 and the conditional form within their error", f
   local x, y, z = X[{":", 1}], X[{":", 2}], X[{":", 3}]
   T.near(entropy.ksg(x, y), 0.4133393, 0, 0.03, "I(x; y)")
   T.near(entropy.ksg_cmi(x, y, z), 0.3568832, 0, 0.03, "I(x; y | z)")
+  -- algorithm 2 overestimates by about 0.03 at k = 3 and 0.008 at k = 8,
+  -- whatever n (docs/entropy.md has the table): the bound is that excess
+  -- plus three standard deviations (0.006 at n = 10^4)
+  local a3 = entropy.ksg_cmi(x, y, z, {algorithm = 2})
+  T.ok(a3 > 0.3568832 and a3 < 0.3568832 + 0.031 + 0.02, "I(x; y | z), algorithm 2, k = 3: " .. a3)
+  T.near(entropy.ksg_cmi(x, y, z, {algorithm = 2, k = 8}), 0.3568832 + 0.008, 0, 0.02,
+         "I(x; y | z), algorithm 2, k = 8")
+  -- x and y depend on each other only through z
+  local zz = g:normal(n)
+  local xi, yi = zz + g:normal(n), zz * 2 + g:normal(n)
+  T.near(entropy.ksg(xi, yi), -0.5 * math.log(1 - 0.4), 0, 0.03, "I(x; y) without z")
+  T.near(entropy.ksg_cmi(xi, yi, zz), 0, 0, 0.02, "I(x; y | z) = 0, algorithm 1")
+  T.near(entropy.ksg_cmi(xi, yi, zz, {algorithm = 2, k = 8}), 0, 0, 0.02,
+         "I(x; y | z) = 0, algorithm 2")
   -- independent variables give about 0
   T.near(entropy.ksg(g:normal(n), g:normal(n)), 0, 0, 0.02, "independent")
+end)
+
+T.test("entropy.ksg_cmi: both algorithms equal a brute-force NumPy version on the same data", function()
+  -- no scaling, no noise: the fixture's counts are over the raw values
+  local G, M = array.new(F.G3), array.new(F.M5)
+  for _, alg in ipairs{1, 2} do
+    for _, k in ipairs{3, 5} do
+      local o = {algorithm = alg, k = k, standardize = false, noise = false}
+      T.near(entropy.ksg_cmi(G[{":", 1}], G[{":", 2}], G[{":", 3}], o),
+             F.ksg_cmi["g3_" .. alg .. "_" .. k], 1e-12, 0, "3-D Gaussian, algorithm " .. alg .. ", k " .. k)
+      T.near(entropy.ksg_cmi(M[{":", 1}], M[{":", {2, 3}}], M[{":", {4, 5}}], o),
+             F.ksg_cmi["m5_" .. alg .. "_" .. k], 1e-12, 0, "y and z 2-D, algorithm " .. alg .. ", k " .. k)
+    end
+  end
 end)
 
 T.test("entropy: equal to scikit-learn, cKDTree and SciPy on the same data", function()
@@ -179,6 +207,8 @@ T.test("entropy: information dynamics (transfer entropy, AIS, entropy rate)", fu
   x[{{2, n}}] = y[{{1, n - 1}}] * 0.8 + g:normal(n - 1) * 0.6
   T.near(entropy.transfer_ksg(y, x), -0.5 * math.log(0.36), 0, 0.03, "TE y -> x")
   T.near(entropy.transfer_ksg(x, y), 0, 0, 0.02, "TE x -> y")
+  T.near(entropy.transfer_ksg(y, x, {algorithm = 2, k = 8}), -0.5 * math.log(0.36), 0, 0.03,
+         "TE y -> x, algorithm 2")
   -- AR(1) with coefficient 0.9: I(x_{t+1}; x_t) = -log(1 - 0.81)/2
   local ar = {0}
   local e = g:normal(n):totable()
@@ -337,7 +367,7 @@ T.test("entropy: errors name the function and the problem", function()
   T.raises(function() entropy.from_counts({1, 2}, {method = "magic"}) end, "option method")
   T.raises(function() entropy.gaussian({{1, 2}, {2, 1}}) end, "not positive definite")
   T.raises(function() entropy.ksg_cmi({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}, {1, 2, 3, 4, 5},
-                                      {algorithm = 2}) end, "algorithm 1 only")
+                                      {algorithm = 3}) end, "entropy.ksg_cmi", "algorithm")
   T.raises(function() entropy.spacing({1, 1, 1, 1, 1}) end, "repeated values")
   T.raises(function() entropy.shannon({1}, {base = 1}) end, "option base")
   T.raises(function() entropy.histogram({2, 2, 2}) end, "entropy.histogram", "constant")
