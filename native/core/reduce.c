@@ -10,11 +10,21 @@
 ** summing along its last axis sums each row pairwise, as NumPy does.
 */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "reduce.h"
 #include "sort.h"
+#include "ufunc.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define PIECE ((int64_t)1 << 20)  /* longest run handed to a kernel at once */
 #define CHUNK 512                 /* buffer for input converted to double */
@@ -89,6 +99,23 @@ PAIRWISE(sumexp, exp(x - m))
 PAIRWISE(sumabs, fabs(x))
 PAIRWISE(sumpow, pow(fabs(x), pw))
 
+/* sum exp(x - m) over contiguous doubles, in sumexp_c's pairwise order,
+   with the exponentials of each leaf taken at once by the vectorised exp
+   of ufunc.c (within one ulp of libm's, several times faster). */
+static double sumexp_fast(const char *p, int64_t s, int64_t n, double m, double pw) {
+  if (s != 8) return sumexp_run(p, s, n, m, pw);
+  if (n <= 128) {
+    double t[128];
+    const double *x = (const double *)p;
+    for (int64_t i = 0; i < n; i++) t[i] = x[i] - m;
+    gb_exp_doubles(t, t, n);
+    return sum_c((const char *)t, 8, n, 0, 0);
+  }
+  int64_t h = n / 2;
+  h -= h % 8;
+  return sumexp_fast(p, s, h, m, pw) + sumexp_fast(p + h * 8, s, n - h, m, pw);
+}
+
 /* Combining partial results. */
 static double c_add(double a, double b) { return a + b; }
 static double c_mul(double a, double b) { return a * b; }
@@ -111,36 +138,81 @@ static void prod_elem(char *o, int64_t os, const char *p, int64_t s,
 }
 
 /*
-** Extremes.  Four running extremes that ignore NaN (x > r is false for
-** it) vectorise; NaN is tracked on the side: it wins (NANMODE 0) or is
-** skipped, an all-NaN run giving NaN (NANMODE 1).
+** The running maximum (want_max) or minimum of n contiguous doubles or of
+** their absolute values, ignoring NaN, from init; *check becomes the sum of
+** x - x over them, which is NaN only if some x was NaN or infinite.  With
+** SSE2, eight lanes at once: x > r ? x : r is exactly MAXPD(x, r), which
+** compilers do not find themselves.
 */
-#define EXTREME(NAME, MAP, BETTER, NANMODE, COMB)                               \
+static double extreme_f64(const double *x, int64_t n, int want_max, int absval, double init,
+                          double *check) {
+  double r = init, c = 0;
+  int64_t i = 0;
+#ifdef __SSE2__
+  const __m128d sign = _mm_set1_pd(-0.0);
+  __m128d r0 = _mm_set1_pd(init), r1 = r0, r2 = r0, r3 = r0;
+  __m128d c0 = _mm_setzero_pd(), c1 = c0, c2 = c0, c3 = c0;
+#define EXT_LANE(R, C, OFF)                                                     \
+  do {                                                                          \
+    __m128d v = _mm_loadu_pd(x + i + OFF);                                      \
+    if (absval) v = _mm_andnot_pd(sign, v);                                     \
+    R = want_max ? _mm_max_pd(v, R) : _mm_min_pd(v, R);                         \
+    C = _mm_add_pd(C, _mm_sub_pd(v, v));                                        \
+  } while (0)
+  for (; i + 8 <= n; i += 8) {
+    EXT_LANE(r0, c0, 0);
+    EXT_LANE(r1, c1, 2);
+    EXT_LANE(r2, c2, 4);
+    EXT_LANE(r3, c3, 6);
+  }
+#undef EXT_LANE
+  double rs[8], cs[8];
+  _mm_storeu_pd(rs, r0);
+  _mm_storeu_pd(rs + 2, r1);
+  _mm_storeu_pd(rs + 4, r2);
+  _mm_storeu_pd(rs + 6, r3);
+  _mm_storeu_pd(cs, _mm_add_pd(_mm_add_pd(c0, c1), _mm_add_pd(c2, c3)));
+  for (int j = 0; j < 8; j++) r = want_max ? (rs[j] > r ? rs[j] : r) : (rs[j] < r ? rs[j] : r);
+  c = cs[0] + cs[1];
+#endif
+  for (; i < n; i++) {
+    double v = absval ? fabs(x[i]) : x[i];
+    r = want_max ? (v > r ? v : r) : (v < r ? v : r);
+    c += v - v;
+  }
+  *check = c;
+  return r;
+}
+
+/*
+** Extremes.  Contiguous runs go to extreme_f64, strided ones to a plain
+** loop with the same check (x - x summed).  Only when the check is NaN is
+** the run scanned again, to tell NaN from infinity.  NaN wins (NANMODE 0)
+** or is skipped, an all-NaN run giving NaN (NANMODE 1).
+*/
+#define EXTREME(NAME, MAP, BETTER, NANMODE, COMB, WANTMAX, ABSVAL)              \
   static double NAME##_run(const char *p, int64_t s, int64_t n, double m, double pw) { \
-    const double init = BETTER(1, 0) ? -INFINITY : INFINITY;                    \
-    double r[4] = {init, init, init, init};                                     \
-    uint64_t nan = 0, num = 0;                                                  \
-    int64_t i = 0;                                                              \
+    const double init = WANTMAX ? -INFINITY : INFINITY;                         \
+    double r = init, check = 0;                                                 \
     (void)m; (void)pw;                                                          \
     if (s == 8) {                                                               \
-      const double *X = (const double *)p;                                      \
-      for (; i + 4 <= n; i += 4)                                                \
-        for (int j = 0; j < 4; j++) {                                           \
-          double x = X[i + j], v = (MAP);                                       \
-          r[j] = BETTER(v, r[j]) ? v : r[j];                                    \
-          nan |= (uint64_t)(v != v);                                            \
-          num |= (uint64_t)(v == v);                                            \
-        }                                                                       \
+      r = extreme_f64((const double *)p, n, WANTMAX, ABSVAL, init, &check);     \
+    } else {                                                                    \
+      for (int64_t i = 0; i < n; i++) {                                         \
+        double x = AT(double, p, i, s), v = (MAP);                              \
+        r = BETTER(v, r) ? v : r;                                               \
+        check += v - v;                                                         \
+      }                                                                         \
     }                                                                           \
-    for (; i < n; i++) {                                                        \
-      double x = AT(double, p, i, s), v = (MAP);                                \
-      r[0] = BETTER(v, r[0]) ? v : r[0];                                        \
-      nan |= (uint64_t)(v != v);                                                \
-      num |= (uint64_t)(v == v);                                                \
+    if (check != check || (NANMODE == 1 && r == init)) {                        \
+      int nan = 0, num = 0;                                                     \
+      for (int64_t i = 0; i < n; i++) {                                         \
+        double x = AT(double, p, i, s), v = (MAP);                              \
+        if (v != v) nan = 1; else num = 1;                                      \
+      }                                                                         \
+      if (NANMODE == 0 ? nan : !num) return NAN;                                \
     }                                                                           \
-    for (int j = 1; j < 4; j++) r[0] = BETTER(r[j], r[0]) ? r[j] : r[0];       \
-    if (NANMODE == 0 ? nan != 0 : num == 0) return NAN;                         \
-    return r[0];                                                                \
+    return r;                                                                   \
   }                                                                             \
   static void NAME##_elem(char *o, int64_t os, const char *p, int64_t s,        \
                           const char *mp, int64_t ms, int64_t n, double pw) {   \
@@ -153,12 +225,12 @@ static void prod_elem(char *o, int64_t os, const char *p, int64_t s,
 
 #define GT(a, b) ((a) > (b))
 #define LT(a, b) ((a) < (b))
-EXTREME(max, x, GT, 0, c_max)
-EXTREME(min, x, LT, 0, c_min)
-EXTREME(nanmax, x, GT, 1, c_nanmax)
-EXTREME(nanmin, x, LT, 1, c_nanmin)
-EXTREME(maxabs, fabs(x), GT, 0, c_max)
-EXTREME(minabs, fabs(x), LT, 0, c_min)
+EXTREME(max, x, GT, 0, c_max, 1, 0)
+EXTREME(min, x, LT, 0, c_min, 0, 0)
+EXTREME(nanmax, x, GT, 1, c_nanmax, 1, 0)
+EXTREME(nanmin, x, LT, 1, c_nanmin, 0, 0)
+EXTREME(maxabs, fabs(x), GT, 0, c_max, 1, 1)
+EXTREME(minabs, fabs(x), LT, 0, c_min, 0, 1)
 
 typedef struct fop {
   double init;
@@ -176,7 +248,7 @@ static const fop fops[GB_NREDOP] = {
   [GB_RNANMIN] = {NAN, nanmin_run, nanmin_elem, c_nanmin},
   [GB_RNANMAX] = {NAN, nanmax_run, nanmax_elem, c_nanmax},
   [GB_RSUMSQ] = {0.0, sumsq_run, sumsq_elem, c_add},
-  [GB_RSUMEXP] = {0.0, sumexp_run, sumexp_elem, c_add},
+  [GB_RSUMEXP] = {0.0, sumexp_fast, sumexp_elem, c_add},
   [GB_RSUMABS] = {0.0, sumabs_run, sumabs_elem, c_add},
   [GB_RSUMPOW] = {0.0, sumpow_run, sumpow_elem, c_add},
   [GB_RMAXABS] = {0.0, maxabs_run, maxabs_elem, c_max},
@@ -269,7 +341,7 @@ static const iop iops[GB_NREDOP] = {
 
 /* Reorder the axes of the nv views by decreasing |stride| of v[key]
    (stable), so that iteration follows that array's memory. */
-static void memory_order(gb_array *v, int nv, int key) {
+static void in_memory_order(gb_array *v, int nv, int key) {
   int nd = v[key].ndim, perm[GB_MAXDIM];
   int64_t st[GB_MAXDIM];
   for (int i = 0; i < nd; i++) {
@@ -326,13 +398,38 @@ static int tick(engine *e, int64_t n) {
   return gb_interrupted() ? GB_EINTERRUPTED : GB_OK;
 }
 
+/*
+** A long run of doubles folded into one output: its pieces are folded on
+** all threads and combined in order afterwards, so the result is the one
+** a single thread gets.  Returns 0 (and does nothing) when it cannot
+** allocate the pieces' results.
+*/
+static int run_pieces(engine *e, double *q, const char *x, int64_t xs, double m, int64_t n,
+                      int *st) {
+  int64_t np = (n + PIECE - 1) / PIECE;
+  double *part = malloc(sizeof(double) * (size_t)np);
+  if (!part) return 0;
+#pragma omp parallel for schedule(static)
+  for (int64_t k = 0; k < np; k++) {
+    int64_t off = k * PIECE, len = n - off < PIECE ? n - off : PIECE;
+    part[k] = e->f->run(x + off * xs, xs, len, m, e->pw);
+  }
+  for (int64_t k = 0; k < np; k++) *q = e->f->comb(*q, part[k]);
+  free(part);
+  *st = tick(e, n);
+  return 1;
+}
+
 /* One inner run: out o (stride os, 0 when the run is reduced), input x,
    aux m. */
 static int run(engine *e, char *o, int64_t os, const char *x, int64_t xs,
                const char *m, int64_t ms, int64_t n) {
   double buf[CHUNK];
-  int conv = e->f && e->dtype != GB_FLOAT64;
+  int conv = e->f && e->dtype != GB_FLOAT64, st;
   int64_t piece = conv ? CHUNK : PIECE;
+  if (e->f && !conv && os == 0 && n >= 4 * PIECE &&
+      run_pieces(e, (double *)o, x, xs, *(const double *)m, n, &st))
+    return st;
   for (int64_t off = 0; off < n; off += piece) {
     int64_t len = n - off < piece ? n - off : piece;
     const char *src = x + off * xs;
@@ -360,11 +457,40 @@ static int run(engine *e, char *o, int64_t os, const char *x, int64_t xs,
   return GB_OK;
 }
 
-int gb_reduce(int op, const gb_array *a, gb_array *out, const gb_array *aux, double p) {
+/* Fold a into out (already holding the identity), one thread. */
+static int reduce_serial(engine *e, const gb_array *a, const gb_array *out, const gb_array *aux) {
   static const double zero = 0.0;
-  engine e = {NULL, NULL, a->dtype, p, 0};
   gb_array v[3];
   gb_iter it;
+  spread(&v[0], out, a);
+  v[1] = *a;
+  if (aux) spread(&v[2], aux, a);
+  else {
+    v[2] = *a;
+    v[2].data = (char *)&zero;
+    for (int i = 0; i < a->ndim; i++) v[2].strides[i] = 0;
+  }
+  in_memory_order(v, 3, 1);
+  if (!gb_iter_init(&it, 3, (const gb_array *[]){&v[0], &v[1], &v[2]})) return GB_OK;
+  do {
+    int st = run(e, it.ptr[0], it.stride[0], it.ptr[1], it.stride[1],
+                 it.ptr[2], it.stride[2], it.n);
+    if (st) return st;
+  } while (gb_iter_next(&it));
+  return GB_OK;
+}
+
+/* The part [lo, hi) of v along axis ax (0 <= lo < hi <= its length). */
+static gb_array slab(const gb_array *v, int ax, int64_t lo, int64_t hi) {
+  gb_array s = *v;
+  s.data += lo * v->strides[ax];
+  s.shape[ax] = hi - lo;
+  s.size = v->shape[ax] ? v->size / v->shape[ax] * (hi - lo) : 0;
+  return s;
+}
+
+int gb_reduce(int op, const gb_array *a, gb_array *out, const gb_array *aux, double p) {
+  engine e = {NULL, NULL, a->dtype, p, 0};
   if (op < 0 || op >= GB_NREDOP) return GB_EINVAL;
   if (out->ndim != a->ndim) return GB_ESHAPE;
   for (int i = 0; i < a->ndim; i++)
@@ -380,23 +506,32 @@ int gb_reduce(int op, const gb_array *a, gb_array *out, const gb_array *aux, dou
   else return GB_EDTYPE;
   fill(out, e.f ? e.f->init : 0.0, e.i ? e.i->init : 0);
   if (a->size == 0) return GB_OK;
-
-  spread(&v[0], out, a);
-  v[1] = *a;
-  if (aux) spread(&v[2], aux, a);
-  else {
-    v[2] = *a;
-    v[2].data = (char *)&zero;
-    for (int i = 0; i < a->ndim; i++) v[2].strides[i] = 0;
+#ifdef _OPENMP
+  /* A large fold with a kept axis: slabs along the longest kept axis are
+     folded on their own threads.  Each output element still sees its
+     inputs in the same order, so the result does not depend on the
+     number of threads. */
+  int ax = -1, nt = omp_get_max_threads();
+  for (int i = 0; i < a->ndim; i++)
+    if (out->shape[i] == a->shape[i] && a->shape[i] > 1 && (ax < 0 || a->shape[i] > a->shape[ax]))
+      ax = i;
+  if (ax >= 0 && nt > 1 && a->size >= 4 * PIECE) {
+    int64_t len = a->shape[ax], parts = len < nt ? len : nt;
+    atomic_int status = GB_OK;
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < parts; k++) {
+      int64_t lo = len * k / parts, hi = len * (k + 1) / parts;
+      gb_array as = slab(a, ax, lo, hi), os = slab(out, ax, lo, hi), xs;
+      if (aux) xs = slab(aux, ax, lo, hi);
+      engine ek = e;
+      int st = reduce_serial(&ek, &as, &os, aux ? &xs : NULL);
+      int expect = GB_OK;
+      if (st != GB_OK) atomic_compare_exchange_strong(&status, &expect, st);
+    }
+    return atomic_load(&status);
   }
-  memory_order(v, 3, 1);
-  if (!gb_iter_init(&it, 3, (const gb_array *[]){&v[0], &v[1], &v[2]})) return GB_OK;
-  do {
-    int st = run(&e, it.ptr[0], it.stride[0], it.ptr[1], it.stride[1],
-                 it.ptr[2], it.stride[2], it.n);
-    if (st) return st;
-  } while (gb_iter_next(&it));
-  return GB_OK;
+#endif
+  return reduce_serial(&e, a, out, aux);
 }
 
 /* Lanes ------------------------------------------------------------------------ */
@@ -431,7 +566,7 @@ int gb_for_lanes2(const gb_array *a, const gb_array *out1, const gb_array *out2,
   drop_axis(&v[0], a, axis);
   drop_axis(&v[1], out1, axis);
   if (out2) drop_axis(&v[2], out2, axis);
-  memory_order(v, nv, 0);
+  in_memory_order(v, nv, 0);
   if (!gb_iter_init(&it, nv, (const gb_array *[]){&v[0], &v[1], &v[2]})) return GB_OK;
   do
     for (int64_t j = 0; j < it.n; j++) {
@@ -465,40 +600,43 @@ int gb_for_lanes(const gb_array *a, const gb_array *out, int axis, gb_lane_fn f,
 /* argmin and argmax ------------------------------------------------------------- */
 
 /*
-** Contiguous doubles, in blocks: the extreme of each block is found with
-** vectorisable running extremes, and only the block that holds the final
-** extreme (or a NaN) is scanned again for its position.
+** Contiguous doubles, in blocks: the extreme of each block is found by
+** extreme_f64, and only the block that holds the final extreme (or a NaN)
+** is scanned again for its position.  Long runs are cut into pieces
+** searched on all threads; the first NaN, else the first of the extremes
+** of the pieces taken in order, is the same answer one thread gives.
 */
 #define ARGBLOCK 256
-#define ARGEXT_F64C(NAME, BETTER)                                               \
-  static int64_t NAME(const double *x, int64_t n) {                             \
-    double best = x[0];                                                         \
-    int64_t bb = 0;                                                             \
-    for (int64_t b = 0; b < n; b += ARGBLOCK) {                                 \
-      int64_t len = n - b < ARGBLOCK ? n - b : ARGBLOCK, i = 0;                 \
-      double r[4] = {x[b], x[b], x[b], x[b]};                                   \
-      uint64_t nan = 0;                                                         \
-      for (; i + 4 <= len; i += 4)                                              \
-        for (int j = 0; j < 4; j++) {                                           \
-          double v = x[b + i + j];                                              \
-          r[j] = BETTER(v, r[j]) ? v : r[j];                                    \
-          nan |= (uint64_t)(v != v);                                            \
-        }                                                                       \
-      for (; i < len; i++) {                                                    \
-        double v = x[b + i];                                                    \
-        r[0] = BETTER(v, r[0]) ? v : r[0];                                      \
-        nan |= (uint64_t)(v != v);                                              \
-      }                                                                         \
-      if (nan)                                                                  \
-        for (i = 0; i < len; i++) if (x[b + i] != x[b + i]) return b + i;       \
-      for (int j = 1; j < 4; j++) r[0] = BETTER(r[j], r[0]) ? r[j] : r[0];     \
-      if (BETTER(r[0], best)) { best = r[0]; bb = b; }                          \
-    }                                                                           \
-    for (int64_t i = bb;; i++) if (x[i] == best) return i;                      \
+static int64_t argext_piece(const double *x, int64_t n, int want_max) {
+  double best = x[0], init = want_max ? -INFINITY : INFINITY;
+  int64_t bb = 0;
+  for (int64_t b = 0; b < n; b += ARGBLOCK) {
+    int64_t len = n - b < ARGBLOCK ? n - b : ARGBLOCK;
+    double check, r = extreme_f64(x + b, len, want_max, 0, init, &check);
+    if (check != check)
+      for (int64_t i = 0; i < len; i++) if (x[b + i] != x[b + i]) return b + i;
+    if (want_max ? r > best : r < best) { best = r; bb = b; }
   }
+  for (int64_t i = bb;; i++) if (x[i] == best) return i;
+}
 
-ARGEXT_F64C(argmax_f64c, GT)
-ARGEXT_F64C(argmin_f64c, LT)
+static int64_t argext_f64c(const double *x, int64_t n, int want_max) {
+  int64_t np = (n + PIECE - 1) / PIECE, *at;
+  if (n < 4 * PIECE || !(at = malloc(sizeof(int64_t) * (size_t)np)))
+    return argext_piece(x, n, want_max);
+#pragma omp parallel for schedule(static)
+  for (int64_t k = 0; k < np; k++) {
+    int64_t off = k * PIECE, len = n - off < PIECE ? n - off : PIECE;
+    at[k] = off + argext_piece(x + off, len, want_max);
+  }
+  int64_t best = at[0];
+  for (int64_t k = 0; k < np && x[best] == x[best]; k++) {
+    double v = x[at[k]];
+    if (v != v || (want_max ? v > x[best] : v < x[best])) best = at[k];
+  }
+  free(at);
+  return best;
+}
 
 /* Any dtype and stride: the first extreme, or the first NaN. */
 #define ARGEXT(NAME, T, BETTER)                                                 \
@@ -532,7 +670,7 @@ static int arg_lane(void *ud, const char *in, int64_t is, int64_t n,
   switch (c->dtype) {
     case GB_FLOAT64:
       if (is == sizeof(double))
-        k = c->max ? argmax_f64c((const double *)in, n) : argmin_f64c((const double *)in, n);
+        k = argext_f64c((const double *)in, n, c->max);
       else
         k = c->max ? argmax_d(in, is, n) : argmin_d(in, is, n);
       break;

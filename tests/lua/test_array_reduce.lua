@@ -150,6 +150,65 @@ T.test("the sum of 10^7 copies of 0.1 is accurate like NumPy's pairwise sum", fu
   T.ok(math.abs(a:mean() - 0.1) <= 1e-15, "mean")
 end)
 
+T.test("long runs, folded in pieces on all threads, give the one-thread answer", function()
+  -- runs of 4 * 2^20 doubles or more are cut into pieces of 2^20 folded in
+  -- parallel and combined in order; shorter ones are folded on one thread
+  local P = 1048576
+  local n = 5 * P + 123
+  local a = rng.new(5):normal(n)
+  local sum, mx = 0, -math.huge
+  for lo = 1, n, P do
+    local piece = a[{{lo, math.min(lo + P - 1, n)}}]
+    sum = sum + piece:sum()
+    mx = math.max(mx, piece:max())
+  end
+  T.eq(a:sum(), sum, "sum equals the in-order fold of the pieces")
+  T.eq(a:max(), mx)
+  T.near(array.zeros(n):logsumexp(), math.log(n), 1e-15)
+  -- ties across pieces: the first wins; infinities are not NaN
+  a[3 * P + 5], a[4 * P + 7] = 10, 10
+  a[2 * P + 3], a[5 * P + 1] = -10, -10
+  T.eq(a:argmax(), 3 * P + 5)
+  T.eq(a:argmin(), 2 * P + 3)
+  a[4 * P + 100] = math.huge
+  a[P + 100] = -math.huge
+  T.eq(a:max(), math.huge)
+  T.eq(a:min(), -math.huge)
+  T.eq(a:argmax(), 4 * P + 100)
+  T.eq(a:argmin(), P + 100)
+  -- NaN: max and min give NaN, argmax and argmin the first NaN, nanmax skips it
+  a[4 * P + 9], a[2 * P + 1] = 0 / 0, 0 / 0
+  T.ok(a:max() ~= a:max() and a:min() ~= a:min(), "max and min are NaN")
+  T.eq(a:argmax(), 2 * P + 1)
+  T.eq(a:argmin(), 2 * P + 1)
+  T.eq(a:nanmax(), math.huge)
+  T.ok(a:sum() ~= a:sum(), "sum is NaN")
+end)
+
+T.test("large folds along an axis, split in slabs on all threads, give the one-thread answer", function()
+  -- 2100 x 2100 is above the 4 * 2^20 elements where slabs along a kept
+  -- axis are folded in parallel; the half-size views below are folded on
+  -- one thread, visiting each output's inputs in the same order
+  local m = rng.new(6):normal({2100, 2100})
+  local left, top = m[{":", {1, 1050}}], m[{{1, 1000}, ":"}]
+  local function same(whole, part, what)
+    local w, p = whole:totable(), part:totable()
+    local bad = 0
+    for i = 1, #p do
+      if type(p[i]) == "table" then
+        for j = 1, #p[i] do if p[i][j] ~= w[i][j] then bad = bad + 1 end end
+      elseif p[i] ~= w[i] then bad = bad + 1 end
+    end
+    T.eq(bad, 0, what)
+  end
+  same(m:sum(1), left:sum(1), "sum over rows")
+  same(m:sum(2), top:sum(2), "sum over columns")
+  same(m:max(1), left:max(1), "max over rows")
+  same(m:std(2), top:std(2), "std over columns")
+  same(m:logsumexp(1), left:logsumexp(1), "logsumexp over rows")
+  same(m:argmax(2), top:argmax(2), "argmax over columns")
+end)
+
 T.test("module forms equal the methods", function()
   local a = array{{1, 2, 3}, {4, 5, 6}}
   T.eq(array.sum(a), a:sum())
