@@ -20,7 +20,7 @@
 
 #include "reduce.h"
 #include "sort.h"
-#include "ufunc.h"
+#include "vmath.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -108,7 +108,7 @@ static double sumexp_fast(const char *p, int64_t s, int64_t n, double m, double 
     double t[128];
     const double *x = (const double *)p;
     for (int64_t i = 0; i < n; i++) t[i] = x[i] - m;
-    gb_exp_doubles(t, t, n);
+    gb_vexp(t, t, n);
     return sum_c((const char *)t, 8, n, 0, 0);
   }
   int64_t h = n / 2;

@@ -14,7 +14,7 @@
 
 #include "sample.h"
 #include "status.h"
-#include "ufunc.h"
+#include "vmath.h"
 
 /* Candidate lists -------------------------------------------------------------- */
 
@@ -94,7 +94,7 @@ static double max_logit(const gb_cands *c) {
 static double weights(const gb_cands *c, double *w, double *max) {
   double m = max_logit(c), s = 0.0;
   for (int64_t j = 0; j < c->n; j++) w[j] = c->x[j] - m;
-  gb_exp_doubles(w, w, c->n);
+  gb_vexp(w, w, c->n);
   for (int64_t j = 0; j < c->n; j++) s += w[j];
   if (max) *max = m;
   return s;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ufunc.h"
+#include "vmath.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -358,7 +359,6 @@ static inline double tanh_ld(double x) { return (double)tanhl((long double)x); }
 LIBM(cbrt, cbrt_ld)
 LIBM(exp2, exp2)
 LIBM(expm1, expm1)
-LIBM(log, log)
 LIBM(log2, log2)
 LIBM(log10, log10)
 LIBM(log1p, log1p)
@@ -397,206 +397,17 @@ UNARY(isinf_d, double, gb_bool, fabs(x) == INFINITY)
 UNARY(isfinite_f, float, gb_bool, fabsf(x) < INFINITY)
 UNARY(isfinite_d, double, gb_bool, fabs(x) < INFINITY)
 
-/* exp ------------------------------------------------------------------------ */
+/* exp and log ------------------------------------------------------------------ */
 
-/*
-** exp(x) = 2^(k/128) exp(r) with k = round(x 128/ln2) and r = x - k ln2/128,
-** so |r| <= ln2/256.  2^(k/128) = 2^(k>>7) 2^(j/128) with j = k & 127: the
-** table holds the bits of 2^(j/128) rounded to double, minus j << 45 (so
-** that adding k << 45 puts k >> 7 into the exponent), and the relative error
-** of that rounding.  exp(r) - 1 is its Taylor polynomial of degree 5 (the
-** next term is below 2^-60 relative).  The error is about 0.502 ulp: the
-** result agrees with glibc's exp on 99.9% of inputs and is within one ulp
-** elsewhere.  Unlike libm's exp this vectorises, which makes it several
-** times faster.  It needs |x| < 708, where the scale is a normal number;
-** other inputs (overflow, results below the normal range, inf, NaN) go to
-** libm's exp.  The tables were made with Python's decimal module:
-**
-**   getcontext().prec = 60; v = (Decimal(j) / 128 * Decimal(2).ln()).exp()
-**   h = float(v); tail = float((v - Decimal(h)) / Decimal(h))
-**   scale = bits(h) - (j << 45)
-**
-** and ln2/128 is split into 0x1.62e42fefa0000p-8 (36 bits, so k times it is
-** exact) plus 0x1.cf79abc9e3b3ap-47.
-*/
-static const uint64_t exp_scale[128] = {
-  0x3ff0000000000000, 0x3feff63da9fb3335, 0x3fefec9a3e778061,
-  0x3fefe315e86e7f85, 0x3fefd9b0d3158574, 0x3fefd06b29ddf6de,
-  0x3fefc74518759bc8, 0x3fefbe3ecac6f383, 0x3fefb5586cf9890f,
-  0x3fefac922b7247f7, 0x3fefa3ec32d3d1a2, 0x3fef9b66affed31b,
-  0x3fef9301d0125b51, 0x3fef8abdc06c31cc, 0x3fef829aaea92de0,
-  0x3fef7a98c8a58e51, 0x3fef72b83c7d517b, 0x3fef6af9388c8dea,
-  0x3fef635beb6fcb75, 0x3fef5be084045cd4, 0x3fef54873168b9aa,
-  0x3fef4d5022fcd91d, 0x3fef463b88628cd6, 0x3fef3f49917ddc96,
-  0x3fef387a6e756238, 0x3fef31ce4fb2a63f, 0x3fef2b4565e27cdd,
-  0x3fef24dfe1f56381, 0x3fef1e9df51fdee1, 0x3fef187fd0dad990,
-  0x3fef1285a6e4030b, 0x3fef0cafa93e2f56, 0x3fef06fe0a31b715,
-  0x3fef0170fc4cd831, 0x3feefc08b26416ff, 0x3feef6c55f929ff1,
-  0x3feef1a7373aa9cb, 0x3feeecae6d05d866, 0x3feee7db34e59ff7,
-  0x3feee32dc313a8e5, 0x3feedea64c123422, 0x3feeda4504ac801c,
-  0x3feed60a21f72e2a, 0x3feed1f5d950a897, 0x3feece086061892d,
-  0x3feeca41ed1d0057, 0x3feec6a2b5c13cd0, 0x3feec32af0d7d3de,
-  0x3feebfdad5362a27, 0x3feebcb299fddd0d, 0x3feeb9b2769d2ca7,
-  0x3feeb6daa2cf6642, 0x3feeb42b569d4f82, 0x3feeb1a4ca5d920f,
-  0x3feeaf4736b527da, 0x3feead12d497c7fd, 0x3feeab07dd485429,
-  0x3feea9268a5946b7, 0x3feea76f15ad2148, 0x3feea5e1b976dc09,
-  0x3feea47eb03a5585, 0x3feea34634ccc320, 0x3feea23882552225,
-  0x3feea155d44ca973, 0x3feea09e667f3bcd, 0x3feea012750bdabf,
-  0x3fee9fb23c651a2f, 0x3fee9f7df9519484, 0x3fee9f75e8ec5f74,
-  0x3fee9f9a48a58174, 0x3fee9feb564267c9, 0x3feea0694fde5d3f,
-  0x3feea11473eb0187, 0x3feea1ed0130c132, 0x3feea2f336cf4e62,
-  0x3feea427543e1a12, 0x3feea589994cce13, 0x3feea71a4623c7ad,
-  0x3feea8d99b4492ed, 0x3feeaac7d98a6699, 0x3feeace5422aa0db,
-  0x3feeaf3216b5448c, 0x3feeb1ae99157736, 0x3feeb45b0b91ffc6,
-  0x3feeb737b0cdc5e5, 0x3feeba44cbc8520f, 0x3feebd829fde4e50,
-  0x3feec0f170ca07ba, 0x3feec49182a3f090, 0x3feec86319e32323,
-  0x3feecc667b5de565, 0x3feed09bec4a2d33, 0x3feed503b23e255d,
-  0x3feed99e1330b358, 0x3feede6b5579fdbf, 0x3feee36bbfd3f37a,
-  0x3feee89f995ad3ad, 0x3feeee07298db666, 0x3feef3a2b84f15fb,
-  0x3feef9728de5593a, 0x3feeff76f2fb5e47, 0x3fef05b030a1064a,
-  0x3fef0c1e904bc1d2, 0x3fef12c25bd71e09, 0x3fef199bdd85529c,
-  0x3fef20ab5fffd07a, 0x3fef27f12e57d14b, 0x3fef2f6d9406e7b5,
-  0x3fef3720dcef9069, 0x3fef3f0b555dc3fa, 0x3fef472d4a07897c,
-  0x3fef4f87080d89f2, 0x3fef5818dcfba487, 0x3fef60e316c98398,
-  0x3fef69e603db3285, 0x3fef7321f301b460, 0x3fef7c97337b9b5f,
-  0x3fef864614f5a129, 0x3fef902ee78b3ff6, 0x3fef9a51fbc74c83,
-  0x3fefa4afa2a490da, 0x3fefaf482d8e67f1, 0x3fefba1bee615a27,
-  0x3fefc52b376bba97, 0x3fefd0765b6e4540, 0x3fefdbfdad9cbe14,
-  0x3fefe7c1819e90d8, 0x3feff3c22b8f71f1,
-};
-static const double exp_tail[128] = {
-  0.0, 0x1.b3b4f1a88bf6ep-54, -0x1.160139cd8dc5dp-56,
-  -0x1.05e7a108766d1p-54, 0x1.cd2523567f613p-55, -0x1.bce8023f98efap-55,
-  0x1.0f74e61e6c861p-57, 0x1.0a3e45b33d399p-54, 0x1.79aa65d837b6dp-54,
-  0x1.eb51a92fdeffcp-55, 0x1.ebe3d702f9cd1p-60, -0x1.a033489906e0bp-57,
-  -0x1.556522a2fbd0ep-54, -0x1.080ef8c4eea55p-58, -0x1.1c923b9d5f416p-54,
-  0x1.0d3e3e95c55afp-55, -0x1.01b15eaa59348p-55, -0x1.f1ff055de323dp-55,
-  0x1.b898c3f1353bfp-55, -0x1.6d99c7611eb26p-54, 0x1.aecf73e3a2f60p-54,
-  -0x1.fe782cb86389dp-55, 0x1.a6f4144a6c38dp-55, 0x1.07a05b0e4047dp-55,
-  0x1.68efde3a8a894p-54, 0x1.75e18f274487dp-55, 0x1.0472b981fe7f2p-55,
-  -0x1.6b87b3f71085ep-54, 0x1.2f7e16d09ab31p-55, -0x1.d219b1a6fbffap-60,
-  0x1.b3782720c0ab4p-55, 0x1.e149289cecb8fp-57, 0x1.34d754db0abb6p-55,
-  0x1.64201e2ac744cp-55, 0x1.fdd395dd3f84ap-55, -0x1.6a3803b8e5b04p-55,
-  -0x1.24aedcc4b5068p-54, -0x1.907f81b512d8ep-54, -0x1.1d1e83e9436d2p-56,
-  -0x1.91919b3ce1b15p-54, 0x1.59f48a72a4c6dp-55, -0x1.312607a28698ap-54,
-  -0x1.8a78f4817895bp-58, -0x1.c2c9b67499a1bp-56, 0x1.363ed60c2ac11p-59,
-  0x1.666093b0664efp-54, 0x1.ecce1daa10379p-57, 0x1.3ff8e3f0f1230p-54,
-  0x1.690cebb7aafb0p-56, 0x1.31dbdeb54e077p-54, -0x1.f94340071a38ep-55,
-  -0x1.7deccdc93a349p-55, -0x1.8dec6bd0f385fp-56, -0x1.61246ec7b5cf6p-55,
-  0x1.3350518fdd78ep-54, 0x1.b98b72f8a9b05p-56, 0x1.063e1e21c5409p-54,
-  0x1.4c7855019c6eap-60, 0x1.432e62b64c035p-54, -0x1.ce44a6199769fp-55,
-  -0x1.c33c53bef4da8p-55, -0x1.45378892be9aep-55, -0x1.3cedd78565858p-54,
-  0x1.710aa807e1964p-58, -0x1.3b3efbf5e2228p-54, -0x1.a12ad8734b982p-57,
-  -0x1.367efb86da9eep-57, -0x1.0dc3d54e08851p-55, -0x1.81f647e5a3ecfp-56,
-  -0x1.6ee4ac08b7db0p-55, -0x1.619321e55e68ap-55, 0x1.09ccb5e09d4d3p-54,
-  -0x1.b32dcb94da51dp-56, 0x1.4ecfd5467c06bp-54, 0x1.5ebe1abd66c55p-57,
-  -0x1.8a1c52fb3cf42p-55, -0x1.369b6f13b3734p-54, -0x1.05e843a19ff1ep-55,
-  -0x1.4d450d872576ep-54, 0x1.0ad675b0e8a00p-54, 0x1.db72fc1f0eab4p-55,
-  -0x1.5b6609cc5e7ffp-57, 0x1.bf68359f35f44p-56, -0x1.3091fa71e3d83p-54,
-  -0x1.da9b88b6c1e29p-58, -0x1.c23f97c90b959p-57, -0x1.2434322f4f9aap-54,
-  -0x1.5ca6cd7668e4bp-55, 0x1.1affc2b91ce27p-56, 0x1.dd235e10a73bbp-57,
-  -0x1.7c50422622263p-55, 0x1.b1c86e3e231d5p-55, -0x1.1bbd1d3bcbb15p-54,
-  0x1.0cc319cee31d2p-54, 0x1.469846e735ab3p-55, -0x1.2dfcd978e9db4p-55,
-  0x1.c1a7792cb3387p-55, -0x1.07b8f4ad1d9fap-54, -0x1.5c3d956dcaebap-58,
-  -0x1.0a40e3da6f640p-54, -0x1.8d6f438ad9334p-57, -0x1.1eee26b588a35p-54,
-  0x1.4ffd70a5fddcdp-56, -0x1.1bdfbfa9298acp-54, 0x1.36eae30af0cb3p-56,
-  0x1.ee3325c9ffd94p-55, 0x1.4e08fd10959acp-55, 0x1.3cdaf384e1a67p-57,
-  0x1.76b2c6c921968p-57, -0x1.08a1883ccb5d2p-55, -0x1.fad5d3ffffa6fp-55,
-  -0x1.00dae3875a949p-54, 0x1.4a385a63d07a7p-56, -0x1.2919e2040220fp-55,
-  0x1.e5a50d5c192acp-55, 0x1.43a59ac016b4bp-55, -0x1.2d52107b43e1fp-55,
-  -0x1.92ab93b470dc9p-55, 0x1.4b604603a88d3p-56, 0x1.3c5ec519d7271p-55,
-  -0x1.ff7128fd391f0p-55, -0x1.dae98e223747dp-55, 0x1.ec3bc41aa2008p-55,
-  0x1.42b94c3a9eb32p-55, 0x1.a64a931d185eep-55, -0x1.e37bae43be3edp-55,
-  0x1.7893b4d91cd9dp-56, 0x1.305c14160cc89p-58,
-};
-
-#define EXP_BLOCK 256
-#define EXP_FAST(x) (fabs(x) < 708.0)
-
-/* y = exp(x) on the fast path; returns non-zero if some x was outside it. */
-static int exp_fast(double *restrict y, const double *restrict x, int n) {
-  int special = 0;
-  for (int i = 0; i < n; i++) {
-    double xi = x[i], kd, r, r2, p, scale;
-    uint64_t ki, sbits, j;
-    special |= !EXP_FAST(xi);
-    kd = xi * 0x1.71547652b82fep+7 + 0x1.8p52;   /* the shift rounds to an integer */
-    memcpy(&ki, &kd, sizeof ki);
-    kd -= 0x1.8p52;
-    r = xi - kd * 0x1.62e42fefa0000p-8 - kd * 0x1.cf79abc9e3b3ap-47;
-    j = ki & 127;
-    sbits = exp_scale[j] + (ki << 45);
-    memcpy(&scale, &sbits, sizeof scale);
-    r2 = r * r;
-    p = r + r2 * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120))));
-    y[i] = scale + scale * (exp_tail[j] + p);
-  }
-  return special;
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define HAVE_AVX2_VARIANT 1
-
-/* exp_fast with AVX2 intrinsics (the compiler's own vectorisation of the
-   table loads is slow): the same operations in the same order, so the
-   results are identical; the tail goes to the portable code. */
-__attribute__((target("avx2")))
-static int exp_fast_avx2(double *restrict y, const double *restrict x, int n) {
-  const __m256d inv = _mm256_set1_pd(0x1.71547652b82fep+7), shift = _mm256_set1_pd(0x1.8p52);
-  const __m256d ln2hi = _mm256_set1_pd(0x1.62e42fefa0000p-8);
-  const __m256d ln2lo = _mm256_set1_pd(0x1.cf79abc9e3b3ap-47);
-  const __m256d limit = _mm256_set1_pd(708.0);
-  const __m256d mag = _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX));
-  const __m256d c2 = _mm256_set1_pd(0.5), c3 = _mm256_set1_pd(1.0 / 6);
-  const __m256d c4 = _mm256_set1_pd(1.0 / 24), c5 = _mm256_set1_pd(1.0 / 120);
-  const __m256i mask = _mm256_set1_epi64x(127);
-  __m256d special = _mm256_setzero_pd();
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    __m256d xi = _mm256_loadu_pd(x + i), kd, r, r2, p, scale, tail;
-    __m256i ki, j;
-    special = _mm256_or_pd(special, _mm256_cmp_pd(_mm256_and_pd(xi, mag), limit, _CMP_NLT_UQ));
-    kd = _mm256_add_pd(_mm256_mul_pd(xi, inv), shift);
-    ki = _mm256_castpd_si256(kd);
-    kd = _mm256_sub_pd(kd, shift);
-    r = _mm256_sub_pd(_mm256_sub_pd(xi, _mm256_mul_pd(kd, ln2hi)), _mm256_mul_pd(kd, ln2lo));
-    j = _mm256_and_si256(ki, mask);
-    scale = _mm256_castsi256_pd(_mm256_add_epi64(
-        _mm256_i64gather_epi64((const long long *)exp_scale, j, 8), _mm256_slli_epi64(ki, 45)));
-    tail = _mm256_i64gather_pd(exp_tail, j, 8);
-    r2 = _mm256_mul_pd(r, r);
-    p = _mm256_add_pd(c4, _mm256_mul_pd(r, c5));
-    p = _mm256_add_pd(c3, _mm256_mul_pd(r, p));
-    p = _mm256_add_pd(c2, _mm256_mul_pd(r, p));
-    p = _mm256_add_pd(r, _mm256_mul_pd(r2, p));
-    _mm256_storeu_pd(y + i, _mm256_add_pd(scale, _mm256_mul_pd(scale, _mm256_add_pd(tail, p))));
-  }
-  int hit = !_mm256_testz_pd(special, special);
-  /* gcc emits no vzeroupper for target("avx2") functions; without it the
-     dirty upper halves make every later SSE instruction (libm's log, sin)
-     run up to 20x slower. */
-  _mm256_zeroupper();
-  return hit | exp_fast(y + i, x + i, n - i);
-}
-
-static int have_avx2(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
-}
-#endif
-
-/* exp over a strided run of T (double or float) in blocks: the fast path
-   into a block on the stack (so the output may be the input itself), the
-   inputs it cannot take through libm, then out. */
-#define EXP_RUN(NAME, T)                                                      \
+/* F (gb_vexp or gb_vlog) over a strided run of T (double or float), in
+   blocks converted to doubles on the stack. */
+#define VBLOCK 256
+#define VMATH_RUN(NAME, T, F)                                                 \
   static int NAME(char **args, const int64_t *st, int64_t n, const void *ctx) { \
-    double x[EXP_BLOCK], y[EXP_BLOCK];                                        \
-    int (*fast)(double *restrict, const double *restrict, int) = exp_fast;    \
+    double x[VBLOCK], y[VBLOCK];                                              \
     (void)ctx;                                                                \
-    EXP_PICK(fast);                                                           \
-    for (int64_t s = 0; s < n; s += EXP_BLOCK) {                              \
-      int m = n - s < EXP_BLOCK ? (int)(n - s) : EXP_BLOCK;                   \
+    for (int64_t s = 0; s < n; s += VBLOCK) {                                 \
+      int m = n - s < VBLOCK ? (int)(n - s) : VBLOCK;                         \
       const char *in = args[1] + s * st[1];                                   \
       char *out = args[0] + s * st[0];                                        \
       const double *xs = x;                                                   \
@@ -609,9 +420,7 @@ static int have_avx2(void) {
           x[i] = v;                                                           \
         }                                                                     \
       }                                                                       \
-      if (fast(y, xs, m))                                                     \
-        for (int i = 0; i < m; i++)                                           \
-          if (!EXP_FAST(xs[i])) y[i] = exp(xs[i]);                            \
+      F(y, xs, m);                                                            \
       if (st[0] == (int64_t)sizeof(T) && ALIGNED(out, T)) {                   \
         T *O = (T *)out;                                                      \
         for (int i = 0; i < m; i++) O[i] = (T)y[i];                           \
@@ -625,27 +434,10 @@ static int have_avx2(void) {
     return GB_OK;                                                             \
   }
 
-#ifdef HAVE_AVX2_VARIANT
-#define EXP_PICK(fast) if (have_avx2()) fast = exp_fast_avx2
-#else
-#define EXP_PICK(fast) (void)0
-#endif
-
-EXP_RUN(exp_d, double)
-EXP_RUN(exp_f, float)
-
-void gb_exp_doubles(double *y, const double *x, int64_t n) {
-  double in[EXP_BLOCK];
-  int (*fast)(double *restrict, const double *restrict, int) = exp_fast;
-  EXP_PICK(fast);
-  for (int64_t s = 0; s < n; s += EXP_BLOCK) {
-    int m = n - s < EXP_BLOCK ? (int)(n - s) : EXP_BLOCK;
-    memcpy(in, x + s, sizeof(double) * (size_t)m);
-    if (fast(y + s, in, m))
-      for (int i = 0; i < m; i++)
-        if (!EXP_FAST(in[i])) y[s + i] = exp(in[i]);
-  }
-}
+VMATH_RUN(exp_d, double, gb_vexp)
+VMATH_RUN(exp_f, float, gb_vexp)
+VMATH_RUN(log_d, double, gb_vlog)
+VMATH_RUN(log_f, float, gb_vlog)
 
 /* Loop tables ------------------------------------------------------------------ */
 

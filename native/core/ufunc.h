@@ -81,8 +81,4 @@ int gb_where(gb_array *out, const gb_array *mask, const gb_array *x, const gb_ar
 */
 int gb_round(gb_array *out, const gb_array *a, int decimals);
 
-/* y[i] = exp(x[i]) for n contiguous doubles (y may be x): the vectorised
-   exp of array.exp, for kernels such as softmax that need it. */
-void gb_exp_doubles(double *y, const double *x, int64_t n);
-
 #endif

@@ -24,7 +24,7 @@
 #include "internal.h"
 #include "sample.h"
 #include "status.h"
-#include "ufunc.h"
+#include "vmath.h"
 
 #define SAMPLER_MT "gibbs.sampler"
 #define MAXSTEPS 32
@@ -459,7 +459,7 @@ static int categorical_many(lua_State *L, const logits *lg, gb_rng *g, int64_t n
   double *cdf = c.work, m = -INFINITY;
   for (int64_t j = 0; j < c.n; j++) if (c.x[j] > m) m = c.x[j];
   for (int64_t j = 0; j < c.n; j++) cdf[j] = c.x[j] - m;
-  gb_exp_doubles(cdf, cdf, c.n);
+  gb_vexp(cdf, cdf, c.n);
   for (int64_t j = 1; j < c.n; j++) cdf[j] += cdf[j - 1];
   double total = cdf[c.n - 1];
   int64_t *o = (int64_t *)out->data;

@@ -139,3 +139,31 @@ T.test("where promotes x and y", function()
     check_case(r, c, "where")
   end
 end)
+
+T.test("exp and log: at most one ulp from mpmath at their hard points, mostly exact", function()
+  -- tests/fixtures/make_vmath.py: the table points, midpoints and range
+  -- boundaries of the vectorised kernels, with correctly rounded values
+  local V = dofile("tests/fixtures/vmath.lua")
+  local function bits(v) return string.unpack("<i8", string.pack("<d", v)) end
+  for _, f in ipairs{"log", "exp"} do
+    local xs, want = V[f .. "_x"], V[f .. "_y"]
+    local got = array[f](array.new(xs)):totable()
+    local off, exact = {}, 0
+    for i = 1, #xs do
+      local d = math.abs(bits(got[i]) - bits(want[i]))
+      if d == 0 then exact = exact + 1
+      elseif d > 1 then off[#off + 1] = string.format("%s(%.17g) = %.17g, want %.17g", f, xs[i], got[i], want[i]) end
+    end
+    T.eq(#off, 0, table.concat(off, "; ", 1, math.min(#off, 3)))
+    T.ok(exact >= 0.95 * #xs, string.format("%s: %d of %d correctly rounded", f, exact, #xs))
+    -- float32: the double result rounded once, so correctly rounded
+    local got32 = array[f](array.new(xs, "float32")):totable()
+    local bad = 0
+    for i = 1, #xs do
+      local x32 = string.unpack("<f", string.pack("<f", xs[i]))
+      local w = string.unpack("<f", string.pack("<f", f == "log" and math.log(x32) or math.exp(x32)))
+      if got32[i] ~= w and not (got32[i] ~= got32[i] and w ~= w) then bad = bad + 1 end
+    end
+    T.eq(bad, 0, f .. " in float32")
+  end
+end)
