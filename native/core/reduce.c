@@ -409,14 +409,19 @@ static int run_pieces(engine *e, double *q, const char *x, int64_t xs, double m,
   int64_t np = (n + PIECE - 1) / PIECE;
   double *part = malloc(sizeof(double) * (size_t)np);
   if (!part) return 0;
+  atomic_int stop = 0;
 #pragma omp parallel for schedule(static)
   for (int64_t k = 0; k < np; k++) {
+    /* an interrupt is looked for before each piece; the rest are skipped */
+    if (atomic_load_explicit(&stop, memory_order_relaxed)) continue;
+    if (gb_interrupted()) { atomic_store(&stop, 1); continue; }
     int64_t off = k * PIECE, len = n - off < PIECE ? n - off : PIECE;
     part[k] = e->f->run(x + off * xs, xs, len, m, e->pw);
   }
-  for (int64_t k = 0; k < np; k++) *q = e->f->comb(*q, part[k]);
+  if (!stop)
+    for (int64_t k = 0; k < np; k++) *q = e->f->comb(*q, part[k]);
   free(part);
-  *st = tick(e, n);
+  *st = stop ? GB_EINTERRUPTED : tick(e, n);
   return 1;
 }
 

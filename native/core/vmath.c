@@ -195,10 +195,14 @@ static int exp_fast_avx2(double *restrict y, const double *restrict x, int n) {
   return hit | exp_fast(y + i, x + i, n - i);
 }
 
-static int have_avx2(void) {
+/* Whether the CPU has AVX2, found once when the library loads, so that
+   threads calling the kernels only read it. */
+static int cpu_avx2;
+__attribute__((constructor)) static void detect_avx2(void) {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
+  cpu_avx2 = __builtin_cpu_supports("avx2");
 }
+static int have_avx2(void) { return cpu_avx2; }
 #endif
 
 /* log ------------------------------------------------------------------------ */
