@@ -1,9 +1,10 @@
 /*
 ** Vectorised exp and log over blocks of doubles: the kernels behind
 ** array.exp and array.log, softmax, logsumexp and the samplers.  Each has
-** a portable loop that compilers vectorise, an AVX2 twin chosen at run
-** time that gives bit-identical results, and hands the inputs outside its
-** range (inf, NaN, overflow, zero, negatives, subnormals) to libm.
+** a portable loop that compilers vectorise, AVX2 and AVX-512 twins chosen
+** at run time that give bit-identical results, and hands the inputs
+** outside its range (inf, NaN, overflow, zero, negatives, subnormals) to
+** libm.
 */
 #include <math.h>
 #include <stdint.h>
@@ -195,14 +196,55 @@ static int exp_fast_avx2(double *restrict y, const double *restrict x, int n) {
   return hit | exp_fast(y + i, x + i, n - i);
 }
 
-/* Whether the CPU has AVX2, found once when the library loads, so that
-   threads calling the kernels only read it. */
-static int cpu_avx2;
-__attribute__((constructor)) static void detect_avx2(void) {
-  __builtin_cpu_init();
-  cpu_avx2 = __builtin_cpu_supports("avx2");
+/* exp_fast on eight lanes with AVX-512F: the same operations again. */
+__attribute__((target("avx512f")))
+static int exp_fast_avx512(double *restrict y, const double *restrict x, int n) {
+  const __m512d inv = _mm512_set1_pd(0x1.71547652b82fep+7), shift = _mm512_set1_pd(0x1.8p52);
+  const __m512d ln2hi = _mm512_set1_pd(0x1.62e42fefa0000p-8);
+  const __m512d ln2lo = _mm512_set1_pd(0x1.cf79abc9e3b3ap-47);
+  const __m512d limit = _mm512_set1_pd(708.0);
+  const __m512d c2 = _mm512_set1_pd(0.5), c3 = _mm512_set1_pd(1.0 / 6);
+  const __m512d c4 = _mm512_set1_pd(1.0 / 24), c5 = _mm512_set1_pd(1.0 / 120);
+  const __m512i mask = _mm512_set1_epi64(127);
+  __mmask8 special = 0;
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m512d xi = _mm512_loadu_pd(x + i), kd, r, r2, p, scale, tail;
+    __m512i ki, j;
+    special |= _mm512_cmp_pd_mask(_mm512_abs_pd(xi), limit, _CMP_NLT_UQ);
+    kd = _mm512_add_pd(_mm512_mul_pd(xi, inv), shift);
+    ki = _mm512_castpd_si512(kd);
+    kd = _mm512_sub_pd(kd, shift);
+    r = _mm512_sub_pd(_mm512_sub_pd(xi, _mm512_mul_pd(kd, ln2hi)), _mm512_mul_pd(kd, ln2lo));
+    j = _mm512_and_si512(ki, mask);
+    scale = _mm512_castsi512_pd(_mm512_add_epi64(
+        _mm512_i64gather_epi64(j, (const long long *)exp_scale, 8), _mm512_slli_epi64(ki, 45)));
+    tail = _mm512_i64gather_pd(j, exp_tail, 8);
+    r2 = _mm512_mul_pd(r, r);
+    p = _mm512_add_pd(c4, _mm512_mul_pd(r, c5));
+    p = _mm512_add_pd(c3, _mm512_mul_pd(r, p));
+    p = _mm512_add_pd(c2, _mm512_mul_pd(r, p));
+    p = _mm512_add_pd(r, _mm512_mul_pd(r2, p));
+    _mm512_storeu_pd(y + i, _mm512_add_pd(scale, _mm512_mul_pd(scale, _mm512_add_pd(tail, p))));
+  }
+  _mm256_zeroupper();                 /* as in exp_fast_avx2 */
+  return (special != 0) | exp_fast(y + i, x + i, n - i);
 }
-static int have_avx2(void) { return cpu_avx2; }
+
+/* 2 with AVX-512F, 1 with AVX2, else 0: found once when the library
+   loads, so that threads calling the kernels only read it. */
+static int cpu_level, cpu_detected;
+__attribute__((constructor)) static void detect_cpu(void) {
+  __builtin_cpu_init();
+  cpu_detected = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+  cpu_level = cpu_detected;
+}
+
+int gb_vmath_level(int most) {
+  int was = cpu_level;
+  cpu_level = most < cpu_detected ? most : cpu_detected;
+  return was;
+}
 #endif
 
 /* log ------------------------------------------------------------------------ */
@@ -379,9 +421,74 @@ static int log_fast_avx2(double *restrict y, const double *restrict x, int n) {
   _mm256_zeroupper();                 /* as in exp_fast_avx2 */
   return hit | log_fast(y + i, x + i, n - i);
 }
+
+/* log_fast on eight lanes with AVX-512F. */
+__attribute__((target("avx512f")))
+static int log_fast_avx512(double *restrict y, const double *restrict x, int n) {
+  const __m512d tiny = _mm512_set1_pd(0x1p-1022), inf = _mm512_set1_pd(INFINITY);
+  const __m512d half = _mm512_set1_pd(0.5), base = _mm512_set1_pd(0.703125);
+  const __m512d k128 = _mm512_set1_pd(128), inv128 = _mm512_set1_pd(1.0 / 128);
+  const __m512d shift = _mm512_set1_pd(0x1.8p52);
+  const __m512d ln2hi = _mm512_set1_pd(LN2_HI), ln2lo = _mm512_set1_pd(LN2_LO);
+  const __m512d c2 = _mm512_set1_pd(-0.5), c3 = _mm512_set1_pd(1.0 / 3);
+  const __m512d c4 = _mm512_set1_pd(-0.25), c5 = _mm512_set1_pd(0.2);
+  const __m512d c6 = _mm512_set1_pd(-1.0 / 6), c7 = _mm512_set1_pd(1.0 / 7);
+  const __m512i mmask = _mm512_set1_epi64(0x000fffffffffffff);
+  const __m512i one = _mm512_set1_epi64(0x3ff0000000000000);
+  const __m512i bigmin = _mm512_set1_epi64(0x00067fffffffffff);
+  const __m512i bias = _mm512_set1_epi64(1023), shiftbits = _mm512_set1_epi64(0x4338000000000000);
+  const __m512i jmask = _mm512_set1_epi64(127), inc = _mm512_set1_epi64(1);
+  __mmask8 special = 0;
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m512d xi = _mm512_loadu_pd(x + i), m, ed, t, c, r, p, a, h, hl, s, sl, th, tl;
+    __m512i ix = _mm512_castpd_si512(xi), mant, e, j;
+    special |= _mm512_cmp_pd_mask(xi, tiny, _CMP_NGE_UQ) | _mm512_cmp_pd_mask(xi, inf, _CMP_NLT_UQ);
+    mant = _mm512_and_si512(ix, mmask);
+    m = _mm512_castsi512_pd(_mm512_or_si512(mant, one));
+    __mmask8 big = _mm512_cmpgt_epi64_mask(mant, bigmin);
+    e = _mm512_sub_epi64(_mm512_srli_epi64(ix, 52), bias);
+    e = _mm512_mask_add_epi64(e, big, e, inc);
+    m = _mm512_mask_mul_pd(m, big, m, half);
+    ed = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_add_epi64(e, shiftbits)), shift);
+    t = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(m, base), k128), shift);
+    j = _mm512_and_si512(_mm512_castpd_si512(t), jmask);
+    c = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(t, shift), inv128), base);
+    r = _mm512_div_pd(_mm512_sub_pd(m, c), c);
+    p = _mm512_add_pd(c6, _mm512_mul_pd(r, c7));
+    p = _mm512_add_pd(c5, _mm512_mul_pd(r, p));
+    p = _mm512_add_pd(c4, _mm512_mul_pd(r, p));
+    p = _mm512_add_pd(c3, _mm512_mul_pd(r, p));
+    p = _mm512_add_pd(c2, _mm512_mul_pd(r, p));
+    p = _mm512_mul_pd(_mm512_mul_pd(r, r), p);
+    th = _mm512_i64gather_pd(j, log_hi, 8);
+    tl = _mm512_i64gather_pd(j, log_lo, 8);
+    a = _mm512_mul_pd(ed, ln2hi);
+    h = _mm512_add_pd(a, th);
+    hl = _mm512_add_pd(_mm512_sub_pd(a, h), th);
+    s = _mm512_add_pd(h, r);
+    sl = _mm512_add_pd(_mm512_sub_pd(h, s), r);
+    p = _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(ed, ln2lo), tl), p);
+    _mm512_storeu_pd(y + i, _mm512_add_pd(s, _mm512_add_pd(sl, _mm512_add_pd(hl, p))));
+  }
+  _mm256_zeroupper();
+  return (special != 0) | log_fast(y + i, x + i, n - i);
+}
 #endif
 
 /* Drivers ------------------------------------------------------------------------ */
+
+#ifdef HAVE_AVX2_VARIANT
+#define EXP_AVX2 exp_fast_avx2
+#define EXP_AVX512 exp_fast_avx512
+#define LOG_AVX2 log_fast_avx2
+#define LOG_AVX512 log_fast_avx512
+#else
+#define EXP_AVX2 NULL
+#define EXP_AVX512 NULL
+#define LOG_AVX2 NULL
+#define LOG_AVX512 NULL
+#endif
 
 typedef int (*kernel)(double *restrict, const double *restrict, int);
 
@@ -402,16 +509,21 @@ static void run(double *y, const double *x, int64_t n, kernel fast, int (*ok)(do
   }
 }
 
-void gb_vexp(double *y, const double *x, int64_t n) {
+/* The widest kernel this CPU runs. */
+static kernel pick(kernel portable, kernel avx2, kernel avx512) {
+  (void)avx2;
+  (void)avx512;
 #ifdef HAVE_AVX2_VARIANT
-  if (have_avx2()) { run(y, x, n, exp_fast_avx2, exp_ok, exp); return; }
+  if (cpu_level == 2) return avx512;
+  if (cpu_level == 1) return avx2;
 #endif
-  run(y, x, n, exp_fast, exp_ok, exp);
+  return portable;
+}
+
+void gb_vexp(double *y, const double *x, int64_t n) {
+  run(y, x, n, pick(exp_fast, EXP_AVX2, EXP_AVX512), exp_ok, exp);
 }
 
 void gb_vlog(double *y, const double *x, int64_t n) {
-#ifdef HAVE_AVX2_VARIANT
-  if (have_avx2()) { run(y, x, n, log_fast_avx2, log_ok, log); return; }
-#endif
-  run(y, x, n, log_fast, log_ok, log);
+  run(y, x, n, pick(log_fast, LOG_AVX2, LOG_AVX512), log_ok, log);
 }

@@ -11,4 +11,9 @@
 void gb_vexp(double *y, const double *x, int64_t n);
 void gb_vlog(double *y, const double *x, int64_t n);
 
+/* Use kernels up to level most (0 portable, 1 AVX2, 2 AVX-512) and no more
+   than the CPU has; returns the previous level.  For tests: every level
+   gives the same bits.  Not thread-safe. */
+int gb_vmath_level(int most);
+
 #endif
