@@ -48,6 +48,10 @@ print(("entropy of N(0,1) from 20000 draws %.4f (exact %.4f)"):format(entropy.kn
 print(("permutation entropy of white noise, normalised: %.4f"):format(
       entropy.permutation(z, {order = 4, normalize = true})))
 
+section("plot: pictures in the terminal")
+plot.scatter(x1, y1, {width = 40, height = 10, title = "the KSG pair above"})
+plot.hist(z, {bins = 8, width = 30})
+
 section("sample: decoding schemes on logits")
 local logits = array{2.0, 1.0, 0.5, -1.0, -3.0}
 print("softmax:", sample.softmax(logits))

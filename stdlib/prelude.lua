@@ -10,3 +10,18 @@ end
 function pp(...)
   return require("pretty").repl_print(...)
 end
+
+-- plot: terminal plots (stdlib/plot.lua), loaded on first use so that
+-- startup does not pay for it.  The global table is filled in place, so
+-- references taken before the first use see the functions too.
+do
+  local function load(t)
+    setmetatable(t, nil)
+    for name, f in pairs(require "plot") do rawset(t, name, f) end
+    package.loaded.plot = t
+  end
+  plot = setmetatable({}, {
+    __index = function(t, k) load(t); return rawget(t, k) end,
+    __pairs = function(t) load(t); return next, t, nil end,
+  })
+end

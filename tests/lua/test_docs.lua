@@ -6,7 +6,7 @@
 local T = require "testing"
 local help = require "help"
 
-local MODULES = {"array", "entropy", "linalg", "rng", "sample", "special", "stats", "time"}
+local MODULES = {"array", "entropy", "linalg", "plot", "rng", "sample", "special", "stats", "time"}
 
 -- A name counts as documented under its own heading or, for functions that
 -- are both methods and module functions, under the other form.
@@ -92,7 +92,10 @@ for _, path in ipairs(files.list("docs/")) do
         end}, {__index = _G})
         local f, err = load(b.code, "=" .. path .. ":" .. b.line, "t", env)
         if not f then error(path .. ", " .. b.heading .. ": " .. err, 0) end
+        local write = io.write                 -- plots print through io.write
+        io.write = env.print
         local ok, e = pcall(f)
+        io.write = write
         if not ok then error(path .. ", " .. b.heading .. ": " .. tostring(e), 0) end
       end
     end)

@@ -1,0 +1,148 @@
+-- plot: the exact text of small plots (pixels placed by hand-checked
+-- arithmetic), histogram bins and counts as NumPy makes them, bars in
+-- eighths, heatmap shades, sparklines, and the errors.
+local T = require "testing"
+
+local function lines(s)
+  local t = {}
+  for l in s:gmatch("([^\n]*)\n") do t[#t + 1] = l end
+  return t
+end
+
+-- The braille bits of the character at column j of a canvas row (after
+-- the left frame), or 0 for a blank.
+local function cell_bits(row, j)
+  local k = 0
+  for _, c in utf8.codes(row) do
+    k = k + 1
+    if k == j then return c >= 0x2800 and c <= 0x28ff and c - 0x2800 or 0 end
+  end
+end
+
+T.test("plot.line draws the exact text of a small plot", function()
+  local s = plot.line({1, 2, 3, 2, 1}, {width = 10, height = 5, print = false})
+  T.eq(s, table.concat({
+    "  ┌──────────┐",
+    "3 │    ⡰⢣    │",
+    "  │   ⡰⠁ ⢣   │",
+    "2 │  ⡰⠁   ⢣  │",
+    "  │ ⡰⠁     ⢣ │",
+    "1 │⡰⠁       ⢣│",
+    "  └──────────┘",
+    "  1          5",
+  }, "\n") .. "\n")
+  -- the first point (pixel 0, 19) is the bottom-left dot of cell (5, 1):
+  -- bit 0x40; the peak (pixel 10, 0) the top-left dot of cell (1, 6): 0x01
+  local L = lines(s)
+  T.ok(cell_bits(L[6]:sub(6), 1) & 0x40 ~= 0, "first point")
+  T.ok(cell_bits(L[2]:sub(6), 6) & 0x01 ~= 0, "peak")
+end)
+
+T.test("plot.scatter puts each point on its own dot", function()
+  -- a 1 x 1 canvas is 2 x 4 dots: (0, 0) bottom left (0x40), (1, 1) top right (0x08)
+  local L = lines(plot.scatter({0, 1}, {0, 1}, {width = 1, height = 1, ylim = {0, 1}, print = false}))
+  T.eq(L[2], "1 │" .. utf8.char(0x2800 + 0x48) .. "│")
+  -- NaN and infinities are left out; a NaN breaks a line
+  local s = plot.line({1, 0 / 0, 1, 1}, {width = 4, height = 1, ylim = {0, 2}, print = false})
+  local row = lines(s)[2]
+  T.eq(cell_bits(row:sub(6), 2), 0, "no line through the NaN")
+end)
+
+T.test("plot.line: series, 2-D arrays, legends, colors and titles", function()
+  local x = array.linspace(0, 1, 50)
+  local m = array.stack({x, x * x}, 2)
+  local s = plot.line(m, {labels = {"x", "x^2"}, color = true, title = "T", xlabel = "X", ylabel = "Y",
+                          print = false})
+  T.ok(s:find("\27[34m", 1, true) and s:find("\27[31m", 1, true), "one color per series")
+  T.ok(s:find("x^2", 1, true) and s:find("T", 1, true) and s:find("X", 1, true), "legend, title, label")
+  local plain = plot.line(x, {x, x * x}, {print = false})
+  T.ok(not plain:find("\27", 1, true), "no escapes without color")
+  T.eq(#lines(plain), 15 + 3, "height rows, two frame lines, x labels")
+  for _, l in ipairs(lines(plain)) do
+    T.ok(utf8.len(l) <= 60 + 2 + 6, "width")
+  end
+  -- y limits widen to round numbers; x limits are the data's
+  local L = lines(plot.line(x, x:sin(), {height = 5, print = false}))
+  T.ok(L[2]:match("^%s*0%.85 ") ~= nil, "sin(1) = 0.841 rounded up to 0.85: " .. L[2])
+  T.ok(L[#L]:match("1$") ~= nil and L[#L]:match("^%s+0 ") ~= nil, "x labels 0 and 1")
+end)
+
+T.test("plot.hist: NumPy's bins and counts", function()
+  -- 0..99 in 10 bins: 10 each; 100 more in a closed last bin
+  local t = {}
+  for i = 0, 100 do t[#t + 1] = i end
+  local L = lines(plot.hist(t, {print = false}))
+  T.eq(#L, 10)
+  for b = 1, 9 do T.ok(L[b]:match(" 10$") ~= nil, L[b]) end
+  T.ok(L[10]:match("^%[90, 100%] ┤.* 11$") ~= nil, L[10])
+  -- bin rules: numpy.histogram_bin_edges gives these counts for the same data
+  local data = {exp = {}, mod = {}, sq = {}}
+  for i = 1, 200 do data.exp[i] = math.exp(i / 25) end
+  for i = 1, 1000 do data.mod[i] = ((i * 7919) % 1000) / 10 end
+  for i = 1, 3000 do data.sq[i] = math.sqrt(i) end
+  local want = {exp = {22, 8, 9, 22}, mod = {10, 10, 11, 11}, sq = {20, 18, 13, 20}}
+  for name, v in pairs(data) do
+    for r, rule in ipairs{"fd", "scott", "sturges", "auto"} do
+      T.eq(#lines(plot.hist(v, {bins = rule, print = false})), want[name][r], name .. " " .. rule)
+    end
+  end
+  -- range leaves values out; density integrates to 1
+  L = lines(plot.hist({1, 2, 3, 4, 100}, {bins = 2, range = {0, 4}, density = true, print = false}))
+  local d1, d2 = tonumber(L[1]:match(" (%S+)$")), tonumber(L[2]:match(" (%S+)$"))
+  T.near((d1 + d2) * 2, 1, 1e-12)
+  T.near(d1, 0.125, 1e-12)                      -- 1 of 4 inside, width 2
+end)
+
+T.test("plot.bar draws bars in eighths of a character", function()
+  local L = lines(plot.bar({1, 2, 1.5, 0}, {labels = {"a", "bb", "c", "d"}, width = 8, print = false}))
+  T.eq(L[1], " a ┤████ 1")
+  T.eq(L[2], "bb ┤████████ 2")
+  T.eq(L[3], " c ┤██████ 1.5")
+  T.eq(L[4], " d ┤ 0")
+  L = lines(plot.bar({1, 16}, {width = 1, print = false}))
+  T.eq(L[1], "1 ┤▏ 1", "a small nonzero value still shows")
+end)
+
+T.test("plot.heatmap shades from the smallest value to the largest", function()
+  local L = lines(plot.heatmap({{0, 1}, {2, 3}}, {print = false}))
+  T.eq(L[1], "  ░░")
+  T.eq(L[2], "▓▓██")
+  T.eq(L[3], "0  ░▒▓█ 3")
+  -- large matrices are averaged in blocks
+  local big = array.zeros{100, 100}
+  L = lines(plot.heatmap(big + 1, {width = 20, height = 10, print = false}))
+  T.eq(#L, 10 + 1)
+  T.ok(L[#L]:find("10 x 10 blocks averaged", 1, true), L[#L])
+end)
+
+T.test("plot.sparkline", function()
+  T.eq(plot.sparkline({1, 2, 3, 5, 8, 0 / 0, 3, 1}), "▁▂▃▅█ ▃▁")
+  T.eq(plot.sparkline(array.new{2, 2}), "▄▄")
+end)
+
+T.test("plots print by default", function()
+  local out = {}
+  local write = io.write
+  io.write = function(s) out[#out + 1] = s end
+  local ok, r = pcall(plot.bar, {1})
+  io.write = write
+  T.ok(ok, tostring(r))
+  T.eq(r, nil)
+  T.eq(out[1], "1 ┤████████████████████████████████████████ 1\n")
+end)
+
+T.test("bad input gives errors that name the function", function()
+  T.raises(function() plot.line({}) end, "plot.line", "y is empty")
+  T.raises(function() plot.line({1, 2}, {1, 2, 3}) end, "plot.line", "x has 2 values but y has 3")
+  T.raises(function() plot.line({1, "a"}) end, "plot.line", "y[2] is a string")
+  T.raises(function() plot.line({1, 2}, {width = -3}) end, "plot.line", "option width")
+  T.raises(function() plot.line({1, 2}, {ylim = {2, 1}}) end, "option ylim")
+  T.raises(function() plot.line({0 / 0, 0 / 0}) end, "no finite values")
+  T.raises(function() plot.line(array.zeros{2, 2, 2}) end, "must be 1-D")
+  T.raises(function() plot.scatter(5, {1}) end, "plot.scatter", "an array or a table")
+  T.raises(function() plot.hist({1, 2}, {bins = 0}) end, "plot.hist", "bins")
+  T.raises(function() plot.hist({1, 2}, {bins = "magic"}) end, "plot.hist", "sturges")
+  T.raises(function() plot.bar({1, -1}) end, "plot.bar", "values[2]")
+  T.raises(function() plot.heatmap({{1, 2}, {3}}) end, "plot.heatmap", "row 2 has 1 values")
+  T.raises(function() plot.line({1, 2}, "wide") end, "plot.line", "options must be a table")
+end)
