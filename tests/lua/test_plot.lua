@@ -75,7 +75,9 @@ T.test("plot.hist: NumPy's bins and counts", function()
   T.eq(#L, 10)
   for b = 1, 9 do T.ok(L[b]:match(" 10$") ~= nil, L[b]) end
   T.ok(L[10]:match("^%[90, 100%] ┤.* 11$") ~= nil, L[10])
-  -- bin rules: numpy.histogram_bin_edges gives these counts for the same data
+  -- bin rules: numpy.histogram_bin_edges gives these counts for the same data:
+  --   exp = np.exp(np.arange(1, 201) / 25); mod = (np.arange(1, 1001) * 7919 % 1000) / 10
+  --   sq = np.sqrt(np.arange(1, 3001)); len(np.histogram_bin_edges(v, rule)) - 1
   local data = {exp = {}, mod = {}, sq = {}}
   for i = 1, 200 do data.exp[i] = math.exp(i / 25) end
   for i = 1, 1000 do data.mod[i] = ((i * 7919) % 1000) / 10 end
