@@ -38,6 +38,49 @@ T.test("plot.line draws the exact text of a small plot", function()
   T.ok(cell_bits(L[2]:sub(6), 6) & 0x01 ~= 0, "peak")
 end)
 
+T.test("plot.line on many points lights the pixels of a line per pair", function()
+  -- the reference: Bresenham's line between every consecutive pair, into
+  -- a bit grid, from the same pixel coordinates (plot.line joins runs of
+  -- points in one pixel column instead)
+  local W, H, n = 12, 4, 400
+  local g = rng.new(7)
+  local y = (g:normal(n) + array.linspace(0, 8, n)):totable()
+  local ylo, yhi = -4, 12
+  local pw, ph = 2 * W - 1, 4 * H - 1
+  local bits = {}
+  local function set(px, py)
+    local i = (py // 4) * W + px // 2 + 1
+    local dot = ({[0] = {[0] = 0x01, 0x02, 0x04, 0x40}, {[0] = 0x08, 0x10, 0x20, 0x80}})[px % 2][py % 4]
+    bits[i] = (bits[i] or 0) | dot
+  end
+  local function pix(i)
+    return math.floor((i - 1) / (n - 1) * pw + 0.5), ph - math.floor((y[i] - ylo) / (yhi - ylo) * ph + 0.5)
+  end
+  for i = 2, n do
+    local x0, y0 = pix(i - 1)
+    local x1, y1 = pix(i)
+    local dx, dy = math.abs(x1 - x0), -math.abs(y1 - y0)
+    local sx, sy = x0 < x1 and 1 or -1, y0 < y1 and 1 or -1
+    local err = dx + dy
+    while true do
+      set(x0, y0)
+      if x0 == x1 and y0 == y1 then break end
+      local e2 = 2 * err
+      if e2 >= dy then err = err + dy; x0 = x0 + sx end
+      if e2 <= dx then err = err + dx; y0 = y0 + sy end
+    end
+  end
+  local L = lines(plot.line(y, {width = W, height = H, ylim = {ylo, yhi}, print = false}))
+  local differ = 0
+  for r = 1, H do
+    local row = L[r + 1]:match("│(.*)│")
+    for j = 1, W do
+      if cell_bits(row, j) ~= (bits[(r - 1) * W + j] or 0) then differ = differ + 1 end
+    end
+  end
+  T.eq(differ, 0, "cells that differ")
+end)
+
 T.test("plot.scatter puts each point on its own dot", function()
   -- a 1 x 1 canvas is 2 x 4 dots: (0, 0) bottom left (0x40), (1, 1) top right (0x08)
   local L = lines(plot.scatter({0, 1}, {0, 1}, {width = 1, height = 1, ylim = {0, 1}, print = false}))
