@@ -362,8 +362,6 @@ LIBM(expm1, expm1)
 LIBM(log2, log2)
 LIBM(log10, log10)
 LIBM(log1p, log1p)
-LIBM(sin, sin)
-LIBM(cos, cos)
 LIBM(tan, tan)
 LIBM(asin, asin)
 LIBM(acos, acos)
@@ -397,9 +395,9 @@ UNARY(isinf_d, double, gb_bool, fabs(x) == INFINITY)
 UNARY(isfinite_f, float, gb_bool, fabsf(x) < INFINITY)
 UNARY(isfinite_d, double, gb_bool, fabs(x) < INFINITY)
 
-/* exp and log ------------------------------------------------------------------ */
+/* exp, log, sin and cos --------------------------------------------------------- */
 
-/* F (gb_vexp or gb_vlog) over a strided run of T (double or float), in
+/* F (gb_vexp, gb_vlog, gb_vsin or gb_vcos) over a strided run of T (double or float), in
    blocks converted to doubles on the stack. */
 #define VBLOCK 256
 #define VMATH_RUN(NAME, T, F)                                                 \
@@ -438,6 +436,10 @@ VMATH_RUN(exp_d, double, gb_vexp)
 VMATH_RUN(exp_f, float, gb_vexp)
 VMATH_RUN(log_d, double, gb_vlog)
 VMATH_RUN(log_f, float, gb_vlog)
+VMATH_RUN(sin_d, double, gb_vsin)
+VMATH_RUN(sin_f, float, gb_vsin)
+VMATH_RUN(cos_d, double, gb_vcos)
+VMATH_RUN(cos_f, float, gb_vcos)
 
 /* Loop tables ------------------------------------------------------------------ */
 

@@ -1,5 +1,5 @@
 /*
-** The vectorised exp and log: the AVX-512 and AVX2 kernels (blocks of
+** The vectorised exp, log, sin and cos: the AVX-512 and AVX2 kernels (blocks of
 ** eight and four) and the portable loop (the tail of a block, or an older
 ** CPU) give the same bits, and inputs outside the fast path get libm's
 ** answers.  Each level the CPU has is tried.
@@ -71,12 +71,19 @@ static void same_bits(void (*f)(double *, const double *, int64_t), double (*lib
 
 static void vexp(double *y, const double *x, int64_t n) { gb_vexp(y, x, n); }
 static void vlog(double *y, const double *x, int64_t n) { gb_vlog(y, x, n); }
+static void vsin(double *y, const double *x, int64_t n) { gb_vsin(y, x, n); }
+static void vcos(double *y, const double *x, int64_t n) { gb_vcos(y, x, n); }
+static int trig_outside(double x) { return !(fabs(x) < 1e6); }
 
 TEST(exp_vector_and_portable_paths_agree) { same_bits(vexp, exp, exp_outside, 750, 0); }
 TEST(log_vector_and_portable_paths_agree) { same_bits(vlog, log, log_outside, 700, 1); }
+TEST(sin_vector_and_portable_paths_agree) { same_bits(vsin, sin, trig_outside, 2e6, 0); }
+TEST(cos_vector_and_portable_paths_agree) { same_bits(vcos, cos, trig_outside, 2e6, 0); }
 
 int main(void) {
   RUN(exp_vector_and_portable_paths_agree);
   RUN(log_vector_and_portable_paths_agree);
+  RUN(sin_vector_and_portable_paths_agree);
+  RUN(cos_vector_and_portable_paths_agree);
   return check_exit();
 }
