@@ -260,7 +260,8 @@ int gb_vmath_level(int most) {
 ** and |e ln2 + log c| >= |r| unless the former is 0), so the result is
 ** within one ulp; near 1, where c = 1 and log c = 0, it is log1p's
 ** accuracy.  The tables hold log(c) for c = (90 + j) / 128, j = 0 .. 90,
-** as a double and the rest, made with mpmath at 200 bits:
+** as a double and the rest, made with mpmath (tests/fixtures/
+** make_vmath_constants.py recomputes them):
 **
 **   v = log(mpf(90 + j) / 128); hi = float(v); lo = float(v - hi)
 */
@@ -489,7 +490,8 @@ static int log_fast_avx512(double *restrict y, const double *restrict x, int n) 
 ** |x| >= 1e6, or so close to a multiple of pi/2 that |r| < 2^-40, go to
 ** libm.  On r: sin r = r + r^3 S(r^2) and cos r = 1 - r^2/2 + r^4 C(r^2),
 ** S of degree 6 and C of degree 5 fitted with mpmath (chebyfit on
-** [0, (pi/4)^2], 50 digits; S within 1.2e-20, C within 1.3e-18), plus the
+** [0, (pi/4)^2], 50 digits; S within 1.2e-20, C within 1.3e-18; the script
+** is tests/fixtures/make_vmath_constants.py), plus the
 ** first-order terms of lo.  Then the quadrant k mod 4 picks +-sin r or
 ** +-cos r.  Within one ulp.  No tables, so one loop vectorises for every
 ** instruction set: it is compiled for AVX-512, AVX2 and the baseline,
