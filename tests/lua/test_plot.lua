@@ -9,6 +9,12 @@ local function lines(s)
   return t
 end
 
+-- Whether a line of text holds a braille dot.
+local function has_dots(l)
+  for _, c in utf8.codes(l) do if c > 0x2800 and c <= 0x28ff then return true end end
+  return false
+end
+
 -- The braille bits of the character at column j of a canvas row (after
 -- the left frame), or 0 for a blank.
 local function cell_bits(row, j)
@@ -29,7 +35,7 @@ T.test("plot.line draws the exact text of a small plot", function()
     "  │ ⡰⠁     ⢣ │",
     "1 │⡰⠁       ⢣│",
     "  └──────────┘",
-    "  1          5",
+    "  1    3     5",
   }, "\n") .. "\n")
   -- the first point (pixel 0, 19) is the bottom-left dot of cell (5, 1):
   -- bit 0x40; the peak (pixel 10, 0) the top-left dot of cell (1, 6): 0x01
@@ -118,24 +124,30 @@ T.test("plot.hist: NumPy's bins and counts", function()
   T.eq(#L, 10)
   for b = 1, 9 do T.ok(L[b]:match(" 10$") ~= nil, L[b]) end
   T.ok(L[10]:match("^%[90, 100%] ┤.* 11$") ~= nil, L[10])
-  -- bin rules: numpy.histogram_bin_edges gives these counts for the same data:
-  --   exp = np.exp(np.arange(1, 201) / 25); mod = (np.arange(1, 1001) * 7919 % 1000) / 10
-  --   sq = np.sqrt(np.arange(1, 3001)); len(np.histogram_bin_edges(v, rule)) - 1
-  local data = {exp = {}, mod = {}, sq = {}}
-  for i = 1, 200 do data.exp[i] = math.exp(i / 25) end
-  for i = 1, 1000 do data.mod[i] = ((i * 7919) % 1000) / 10 end
-  for i = 1, 3000 do data.sq[i] = math.sqrt(i) end
-  local want = {exp = {22, 8, 9, 22}, mod = {10, 10, 11, 11}, sq = {20, 18, 13, 20}}
-  for name, v in pairs(data) do
-    for r, rule in ipairs{"fd", "scott", "sturges", "auto"} do
-      T.eq(#lines(plot.hist(v, {bins = rule, print = false})), want[name][r], name .. " " .. rule)
-    end
-  end
   -- range leaves values out; density integrates to 1
   L = lines(plot.hist({1, 2, 3, 4, 100}, {bins = 2, range = {0, 4}, density = true, print = false}))
   local d1, d2 = tonumber(L[1]:match(" (%S+)$")), tonumber(L[2]:match(" (%S+)$"))
   T.near((d1 + d2) * 2, 1, 1e-12)
   T.near(d1, 0.125, 1e-12)                      -- 1 of 4 inside, width 2
+end)
+
+T.test("plot.histogram equals numpy.histogram: counts and edges, bit for bit", function()
+  -- tests/fixtures/make_plot.py: fixed counts and every rule, with and
+  -- without a range, on data with values on the edges and constant data
+  local F = dofile("tests/fixtures/plot.lua")
+  local bad = {}
+  for _, c in ipairs(F.hist) do
+    local counts, edges = plot.histogram(F.data[c.data], {bins = c.bins, range = c.range})
+    local ok = #counts == #c.counts and #edges == #c.edges
+    for i = 1, #c.counts do ok = ok and counts[i] == c.counts[i] end
+    for i = 1, #c.edges do ok = ok and edges[i] == c.edges[i] end
+    if not ok then bad[#bad + 1] = c.data .. " " .. tostring(c.bins) end
+  end
+  T.eq(#bad, 0, table.concat(bad, ", "))
+  -- a rule never makes more than 1000 rows, whatever the outliers
+  local x = rng.new(4):normal(1000):totable()
+  x[#x + 1] = 1e9
+  T.eq(#plot.histogram(x, {bins = "auto"}), 1000)
 end)
 
 T.test("plot.bar draws bars in eighths of a character", function()
@@ -165,6 +177,50 @@ T.test("plot.sparkline", function()
   T.eq(plot.sparkline(array.new{2, 2}), "▄▄")
 end)
 
+T.test("segments that leave the canvas are clipped, not walked", function()
+  -- a spike far above ylim: the line goes up to the top edge and comes back
+  local s = plot.line({1, 2, 1e30, 1}, {ylim = {0, 3}, width = 12, height = 4, print = false})
+  T.ok(has_dots(lines(s)[2]), "the spike reaches the top row")
+  T.ok(plot.line({0, 1e9}, {0, 1}, {xlim = {0, 1}, print = false}) ~= nil)
+  -- the visible part of a clipped diagonal is the diagonal of the canvas
+  local a = plot.line({0, 2}, {0, 2}, {xlim = {0, 1}, ylim = {0, 1}, width = 8, height = 4, print = false})
+  local b = plot.line({0, 1}, {0, 1}, {xlim = {0, 1}, ylim = {0, 1}, width = 8, height = 4, print = false})
+  T.eq(a, b)
+  -- a segment passing outside entirely draws nothing
+  local c = plot.line({-5, 5}, {5, 6}, {xlim = {0, 1}, ylim = {0, 1}, width = 4, height = 2, print = false})
+  T.ok(not has_dots(c), "nothing drawn")
+end)
+
+T.test("extreme values: no overflow, no wrapped integers, readable labels", function()
+  local L = lines(plot.line({1e308, -1e308}, {height = 5, print = false}))
+  T.ok(L[2]:find("1e+308", 1, true) and L[4]:find("0", 1, true) and L[6]:find("-1e+308", 1, true),
+       "labels of a span beyond the largest double")
+  T.ok(plot.line({5e-324, 1e-323}, {print = false}) ~= nil, "subnormal span")
+  T.ok(plot.line(array.new({math.maxinteger, math.mininteger}, "int64"), {print = false}) ~= nil)
+  T.eq(plot.sparkline({-1e308, 0, 1e308}), "▁▅█")
+  local _, edges = plot.histogram({-1e308, 1e308}, {bins = 2})
+  T.eq(edges[2], 0.0)
+  -- labels get the digits it takes to tell them apart; integers print whole
+  L = lines(plot.line({1013.2, 1013.5, 1013.9, 1013.4}, {height = 5, ylim = {1013.2, 1013.9},
+                                                          print = false}))
+  T.ok(L[1 + 1]:match("^1013%.9 ") and L[1 + 5]:match("^1013%.2 "), L[2] .. " / " .. L[6])
+  L = lines(plot.hist({1000, 1000.5, 1001}, {bins = 5, print = false}))
+  T.eq(L[1]:match("%[(.-)%)"), "1000, 1000.2")
+  T.ok(plot.bar({12345, 67890}, {print = false}):find("67890", 1, true), "bar values exact")
+end)
+
+T.test("heatmap cells without a finite value show as dots and keep their place", function()
+  local L = lines(plot.heatmap({{1, 0 / 0, 3}, {4, 5, 6}}, {print = false}))
+  T.eq(L[1], "  ··▒▒")
+  T.eq(L[2], "▓▓████")
+end)
+
+T.test("labels use display width: wide characters take two columns", function()
+  local L = lines(plot.bar({1, 2}, {labels = {"日本", "ab"}, width = 4, print = false}))
+  T.eq(L[1], "日本 ┤██ 1")
+  T.eq(L[2], "  ab ┤████ 2")
+end)
+
 T.test("plots print by default", function()
   local out = {}
   local write = io.write
@@ -190,4 +246,13 @@ T.test("bad input gives errors that name the function", function()
   T.raises(function() plot.bar({1, -1}) end, "plot.bar", "values[2]")
   T.raises(function() plot.heatmap({{1, 2}, {3}}) end, "plot.heatmap", "row 2 has 1 values")
   T.raises(function() plot.line({1, 2}, "wide") end, "plot.line", "options must be a table")
+  T.raises(function() plot.line() end, "plot.line", "got nil")
+  T.raises(function() plot.line(array.zeros{3, 0}) end, "plot.line", "no columns")
+  T.raises(function() plot.line({1, 2, 3}, {}, {print = false}) end, "plot.line", "y is empty")
+  T.raises(function() plot.line({1, 2}, {xlim = {0, math.huge}}) end, "option xlim", "finite")
+  T.raises(function() plot.line({1, 2}, {colour = true}) end, "unknown option colour")
+  T.raises(function() plot.line({1, 2}, {height = 5.0}) end, "an integer from 1 to 1000")
+  T.raises(function() plot.hist({1, 2}, {range = {0, math.huge}}) end, "option range", "finite")
+  T.raises(function() plot.heatmap({{1, 2}}, {width = 1}) end, "plot.heatmap", "width")
+  T.raises(function() plot.bar({1}, {height = 3}) end, "plot.bar", "unknown option height")
 end)
