@@ -184,6 +184,13 @@ static double extreme_f64(const double *x, int64_t n, int want_max, int absval, 
   return r;
 }
 
+double gb_sum_doubles(const double *x, int64_t n) { return sum_c((const char *)x, 8, n, 0, 0); }
+
+double gb_max_doubles(const double *x, int64_t n) {
+  double check;
+  return extreme_f64(x, n, 1, 0, -INFINITY, &check);
+}
+
 /*
 ** Extremes.  Contiguous runs go to extreme_f64, strided ones to a plain
 ** loop with the same check (x - x summed).  Only when the check is NaN is

@@ -104,4 +104,11 @@ int gb_cumprod(const gb_array *a, int axis, gb_array *out);
 int gb_quantile(const gb_array *a, int axis, int nq, const double *q,
                 int median, gb_array *out);
 
+/* The sum of n contiguous doubles, pairwise as array sums are. */
+double gb_sum_doubles(const double *x, int64_t n);
+
+/* The largest of n contiguous doubles, NaN left out (-inf if n is 0 or
+   all are NaN): SSE2 lanes, for kernels that hold plain buffers. */
+double gb_max_doubles(const double *x, int64_t n);
+
 #endif

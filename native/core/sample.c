@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reduce.h"
 #include "sample.h"
 #include "status.h"
 #include "vmath.h"
@@ -41,8 +42,22 @@ static void cands_layout(gb_cands *c, void *mem, int64_t v) {
   c->n = 0;
 }
 
+/* The usual case, contiguous logits all finite, is a plain copy;
+   otherwise -inf tokens are left out and NaN or +inf is an error. */
 #define CANDS_INIT(T)                                                          \
   cands_layout(c, mem, v);                                                     \
+  if (stride == 1) {                                                           \
+    int odd = 0;                                                               \
+    for (int64_t i = 0; i < v; i++) odd |= !(fabs((double)logits[i]) < INFINITY); \
+    if (!odd && v > 0) {                                                       \
+      for (int64_t i = 0; i < v; i++) {                                        \
+        c->id[i] = i;                                                          \
+        c->x[i] = (double)logits[i];                                           \
+      }                                                                        \
+      c->n = v;                                                                \
+      return GB_OK;                                                            \
+    }                                                                          \
+  }                                                                            \
   for (int64_t i = 0; i < v; i++) {                                            \
     double x = (double)logits[i * stride];                                     \
     if (x == -INFINITY) continue;                                              \
@@ -64,7 +79,10 @@ int gb_cands_init_float(gb_cands *c, void *mem, const float *logits, int64_t str
 }
 
 void gb_cands_scatter(const gb_cands *c, double *out, int64_t stride) {
-  for (int64_t i = 0; i < c->vocab; i++) out[i * stride] = -INFINITY;
+  if (stride == 1)
+    for (int64_t i = 0; i < c->vocab; i++) out[i] = -INFINITY;
+  else
+    for (int64_t i = 0; i < c->vocab; i++) out[i * stride] = -INFINITY;
   for (int64_t j = 0; j < c->n; j++) out[c->id[j] * stride] = c->x[j];
 }
 
@@ -84,18 +102,14 @@ static void keep_at_least(gb_cands *c, double t) {
   c->n = m;
 }
 
-static double max_logit(const gb_cands *c) {
-  double m = -INFINITY;
-  for (int64_t j = 0; j < c->n; j++) if (c->x[j] > m) m = c->x[j];
-  return m;
-}
+static double max_logit(const gb_cands *c) { return gb_max_doubles(c->x, c->n); }
 
 /* w[j] = exp(x[j] - max); returns their sum.  w may not alias c->x. */
 static double weights(const gb_cands *c, double *w, double *max) {
   double m = max_logit(c), s = 0.0;
   for (int64_t j = 0; j < c->n; j++) w[j] = c->x[j] - m;
   gb_vexp(w, w, c->n);
-  for (int64_t j = 0; j < c->n; j++) s += w[j];
+  s = gb_sum_doubles(w, c->n);
   if (max) *max = m;
   return s;
 }
@@ -318,18 +332,33 @@ void gb_filter_top_k(gb_cands *c, int64_t k, int64_t min_keep) {
 #define NBUCKETS 2048
 #define BUCKET_RANGE 48.0          /* logits further below the max weigh < e^-48 */
 
-static int top_p_buckets(gb_cands *c, const double *w, double m, double target, int64_t min_keep) {
+static int top_p_buckets(gb_cands *c, const double *w, double m, double s, double target,
+                         int64_t min_keep) {
   static __thread double mass[NBUCKETS];
   static __thread int64_t count[NBUCKETS];
+  /* each token's bucket, kept for the later passes in the keys' scratch */
+  uint16_t *bucket = (uint16_t *)(c->work + c->vocab);
   const double scale = NBUCKETS / BUCKET_RANGE;
   memset(mass, 0, sizeof mass);
   memset(count, 0, sizeof count);
+  /* the buckets in a loop that vectorises, then the sums; the last
+     bucket, where the far tail of a large vocabulary lies, is left out of
+     them (its mass is what the others leave of s): adding into one place
+     makes every token wait for the one before */
   for (int64_t j = 0; j < c->n; j++) {
     double d = (m - c->x[j]) * scale;
-    int b = d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1;
-    mass[b] += w[j];
-    count[b]++;
+    bucket[j] = (uint16_t)(d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1);
   }
+  for (int64_t j = 0; j < c->n; j++) {
+    int b = bucket[j];
+    if (b < NBUCKETS - 1) {
+      mass[b] += w[j];
+      count[b]++;
+    }
+  }
+  double others = 0.0;
+  for (int b = 0; b < NBUCKETS - 1; b++) others += mass[b];
+  mass[NBUCKETS - 1] = s - others;
   double acc = 0.0;
   int64_t before = 0;
   int bb = 0;
@@ -337,11 +366,8 @@ static int top_p_buckets(gb_cands *c, const double *w, double m, double target, 
   if (bb == NBUCKETS) return 0;
   item *items = work_items(c);
   int64_t k = 0;
-  for (int64_t j = 0; j < c->n; j++) {
-    double d = (m - c->x[j]) * scale;
-    int b = d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1;
-    if (b == bb) items[k++] = (item){c->x[j], w[j], j};
-  }
+  for (int64_t j = 0; j < c->n; j++)
+    if (bucket[j] == bb) items[k++] = (item){c->x[j], w[j], j};
   double K;
   int64_t P;
   mass_cut(items, k, target - acc, &K, &P);
@@ -351,8 +377,7 @@ static int top_p_buckets(gb_cands *c, const double *w, double m, double target, 
   if (kept < min_keep) return 0;
   int64_t n = 0;
   for (int64_t j = 0; j < c->n; j++) {
-    double d = (m - c->x[j]) * scale;
-    int b = d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1;
+    int b = bucket[j];
     if (b < bb || (b == bb && item_kept(c->x[j], j, K, P))) {
       c->id[n] = c->id[j];
       c->x[n] = c->x[j];
@@ -368,7 +393,7 @@ void gb_filter_top_p(gb_cands *c, double p, int64_t min_keep) {
   if (!(p > 0.0)) { gb_filter_top_k(c, 1, min_keep); return; }
   double *w = c->work, m;
   double s = weights(c, w, &m);
-  if (c->n > 4096 && top_p_buckets(c, w, m, p * s, min_keep)) return;
+  if (c->n > 4096 && top_p_buckets(c, w, m, s, p * s, min_keep)) return;
   keep_by_mass(c, c->x, w, p * s, min_keep, work_items(c));
 }
 
