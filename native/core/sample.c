@@ -42,18 +42,23 @@ static void cands_layout(gb_cands *c, void *mem, int64_t v) {
   c->n = 0;
 }
 
-/* The usual case, contiguous logits all finite, is a plain copy;
-   otherwise -inf tokens are left out and NaN or +inf is an error. */
+/* The usual case, contiguous logits all finite, is a plain copy that
+   checks as it goes (an exponent field of all ones is inf or NaN: in
+   integer operations the loop vectorises); otherwise -inf tokens are left
+   out and NaN or +inf is an error. */
 #define CANDS_INIT(T)                                                          \
   cands_layout(c, mem, v);                                                     \
-  if (stride == 1) {                                                           \
-    int odd = 0;                                                               \
-    for (int64_t i = 0; i < v; i++) odd |= !(fabs((double)logits[i]) < INFINITY); \
-    if (!odd && v > 0) {                                                       \
-      for (int64_t i = 0; i < v; i++) {                                        \
-        c->id[i] = i;                                                          \
-        c->x[i] = (double)logits[i];                                           \
-      }                                                                        \
+  if (stride == 1 && v > 0) {                                                  \
+    uint64_t odd = 0;                                                          \
+    for (int64_t i = 0; i < v; i++) {                                          \
+      double x = (double)logits[i];                                            \
+      uint64_t b;                                                              \
+      memcpy(&b, &x, sizeof b);                                                \
+      odd |= (((b >> 52) & 0x7ff) + 1) >> 11;                                  \
+      c->id[i] = i;                                                            \
+      c->x[i] = x;                                                             \
+    }                                                                          \
+    if (!odd) {                                                                \
       c->n = v;                                                                \
       return GB_OK;                                                            \
     }                                                                          \
@@ -332,23 +337,37 @@ void gb_filter_top_k(gb_cands *c, int64_t k, int64_t min_keep) {
 #define NBUCKETS 2048
 #define BUCKET_RANGE 48.0          /* logits further below the max weigh < e^-48 */
 
+/* Each token's bucket, in the keys' scratch (top-p does not use keys). */
+static uint16_t *top_p_bucket_of(const gb_cands *c) { return (uint16_t *)(c->work + c->vocab); }
+
+/* The weights w[j] = exp(x[j] - max) and each token's bucket, in one pass
+   over the logits that vectorises; returns the sum of the weights. */
+static double top_p_weights(const gb_cands *c, double *w, double *max) {
+  const double scale = NBUCKETS / BUCKET_RANGE;
+  uint16_t *bucket = top_p_bucket_of(c);
+  double m = max_logit(c);
+  for (int64_t j = 0; j < c->n; j++) {
+    double d = m - c->x[j];
+    w[j] = -d;
+    d *= scale;
+    bucket[j] = (uint16_t)(d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1);
+  }
+  gb_vexp(w, w, c->n);
+  *max = m;
+  return gb_sum_doubles(w, c->n);
+}
+
 static int top_p_buckets(gb_cands *c, const double *w, double m, double s, double target,
                          int64_t min_keep) {
   static __thread double mass[NBUCKETS];
   static __thread int64_t count[NBUCKETS];
-  /* each token's bucket, kept for the later passes in the keys' scratch */
-  uint16_t *bucket = (uint16_t *)(c->work + c->vocab);
-  const double scale = NBUCKETS / BUCKET_RANGE;
+  const uint16_t *bucket = top_p_bucket_of(c);
+  (void)m;
   memset(mass, 0, sizeof mass);
   memset(count, 0, sizeof count);
-  /* the buckets in a loop that vectorises, then the sums; the last
-     bucket, where the far tail of a large vocabulary lies, is left out of
-     them (its mass is what the others leave of s): adding into one place
-     makes every token wait for the one before */
-  for (int64_t j = 0; j < c->n; j++) {
-    double d = (m - c->x[j]) * scale;
-    bucket[j] = (uint16_t)(d < NBUCKETS - 1 ? (int)d : NBUCKETS - 1);
-  }
+  /* the last bucket, where the far tail of a large vocabulary lies, is left
+     out of the sums (its mass is what the others leave of s): adding into
+     one place makes every token wait for the one before */
   for (int64_t j = 0; j < c->n; j++) {
     int b = bucket[j];
     if (b < NBUCKETS - 1) {
@@ -392,8 +411,13 @@ void gb_filter_top_p(gb_cands *c, double p, int64_t min_keep) {
   if (!(p < 1.0)) return;
   if (!(p > 0.0)) { gb_filter_top_k(c, 1, min_keep); return; }
   double *w = c->work, m;
+  if (c->n > 4096) {
+    double s = top_p_weights(c, w, &m);
+    if (top_p_buckets(c, w, m, s, p * s, min_keep)) return;
+    keep_by_mass(c, c->x, w, p * s, min_keep, work_items(c));
+    return;
+  }
   double s = weights(c, w, &m);
-  if (c->n > 4096 && top_p_buckets(c, w, m, s, p * s, min_keep)) return;
   keep_by_mass(c, c->x, w, p * s, min_keep, work_items(c));
 }
 
