@@ -95,6 +95,16 @@ static void load_keys(int dt, const char *p, int64_t s, int64_t n, uint64_t *key
   if (ls) ls->neg = neg, ls->zero = zero, ls->nan = nan;
 }
 
+/* The key of element i of a lane, as load_keys makes it. */
+static inline uint64_t key_at(int dt, const char *p, int64_t s, int64_t i) {
+  switch (dt) {
+    case GB_FLOAT64: return gb_key_f64(AT(double, p, i, s));
+    case GB_FLOAT32: return key_f32(AT(float, p, i, s));
+    case GB_INT64: return (uint64_t)AT(int64_t, p, i, s) ^ SIGN64;
+    default: return AT(unsigned char, p, i, s) != 0;
+  }
+}
+
 static void store_value(int dt, char *q, uint64_t k) {
   switch (dt) {
     case GB_FLOAT64: { double x = gb_unkey_f64(k); memcpy(q, &x, sizeof x); break; }
@@ -322,11 +332,11 @@ static int topk_lane(void *ud, const char *in, int64_t is, int64_t n,
   (void)on;
   outputs(c, o1, s1, o2, s2, &vp, &vs, &ip, &ixs);
   if (k == 0) return GB_OK;
-  load_keys(c->dtype, in, is, n, c->tkey, NULL);
   if (k * 8 <= n) {
+    /* one pass, each key made as it is read: most fail the first compare */
     int64_t m = 0;
     for (int64_t i = 0; i < n; i++) {
-      uint64_t score = c->tkey[i] ^ flip;
+      uint64_t score = key_at(c->dtype, in, is, i) ^ flip;
       if (m < k) {
         c->key[m] = score, c->ix[m] = i;
         heap_up(c->key, c->ix, m++);
@@ -342,6 +352,7 @@ static int topk_lane(void *ud, const char *in, int64_t is, int64_t n,
     }
   } else {
     int st;
+    load_keys(c->dtype, in, is, n, c->tkey, NULL);
     for (int64_t i = 0; i < n; i++) c->key[i] = ~(c->tkey[i] ^ flip), c->ix[i] = i;
     if ((st = gb_radix_sort(c->key, c->ix, n, c->tkey, c->tix))) return st;
   }
