@@ -231,21 +231,24 @@ static int exp_fast_avx512(double *restrict y, const double *restrict x, int n) 
   return (special != 0) | exp_fast(y + i, x + i, n - i);
 }
 
+#endif
+
 /* 2 with AVX-512F, 1 with AVX2, else 0: found once when the library
    loads, so that threads calling the kernels only read it. */
 static int cpu_level, cpu_detected;
+#ifdef HAVE_AVX2_VARIANT
 __attribute__((constructor)) static void detect_cpu(void) {
   __builtin_cpu_init();
   cpu_detected = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
   cpu_level = cpu_detected;
 }
+#endif
 
 int gb_vmath_level(int most) {
   int was = cpu_level;
   cpu_level = most < cpu_detected ? most : cpu_detected;
   return was;
 }
-#endif
 
 /* log ------------------------------------------------------------------------ */
 
@@ -615,15 +618,9 @@ static void run(double *y, const double *x, int64_t n, kernel fast, int (*ok)(do
   }
 }
 
-/* The widest kernel this CPU runs. */
+/* The widest kernel this CPU runs (cpu_level is 0 where there are none). */
 static kernel pick(kernel portable, kernel avx2, kernel avx512) {
-  (void)avx2;
-  (void)avx512;
-#ifdef HAVE_AVX2_VARIANT
-  if (cpu_level == 2) return avx512;
-  if (cpu_level == 1) return avx2;
-#endif
-  return portable;
+  return cpu_level == 2 ? avx512 : cpu_level == 1 ? avx2 : portable;
 }
 
 void gb_vexp(double *y, const double *x, int64_t n) {
