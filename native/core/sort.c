@@ -134,6 +134,8 @@ static void insertion(uint64_t *key, int64_t *idx, int64_t n) {
 ** that are equal in every key are skipped (the high bytes of float32,
 ** int and bool keys, and often of doubles of one sign and scale).
 */
+typedef struct pair { uint64_t k; int64_t i; } pair;
+
 int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_t *tidx) {
   int64_t count[8][256];
   uint64_t *src = key, *dst = tkey;
@@ -147,14 +149,29 @@ int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_
     uint64_t k = key[i];
     for (int d = 0; d < 8; d++) count[d][(k >> (8 * d)) & 255]++;
   }
+  /* with indices, a large sort moves (key, index) pairs: one store per
+     element instead of two into separate arrays */
+  pair *pairs = idx && n >= 4096 ? malloc(sizeof(pair) * 2 * (size_t)n) : NULL;
+  int flip = 0;
+  if (pairs)
+    for (int64_t i = 0; i < n; i++) pairs[i] = (pair){key[i], idx[i]};
   for (int d = 0; d < 8; d++) {
     int64_t off[256], sum = 0;
     int shift = 8 * d;
     if (count[d][(key[0] >> shift) & 255] == n) continue;
-    if (n >= GB_CHECK_EVERY && gb_interrupted()) return GB_EINTERRUPTED;
+    if (n >= GB_CHECK_EVERY && gb_interrupted()) {
+      free(pairs);
+      return GB_EINTERRUPTED;
+    }
     for (int b = 0; b < 256; b++) {
       off[b] = sum;
       sum += count[d][b];
+    }
+    if (pairs) {
+      pair *ps = pairs + (flip ? n : 0), *pd = pairs + (flip ? 0 : n);
+      for (int64_t i = 0; i < n; i++) pd[off[(ps[i].k >> shift) & 255]++] = ps[i];
+      flip = !flip;
+      continue;
     }
     if (isrc) {
       for (int64_t i = 0; i < n; i++) {
@@ -167,6 +184,12 @@ int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_
       for (int64_t i = 0; i < n; i++) dst[off[(src[i] >> shift) & 255]++] = src[i];
     }
     uint64_t *t = src; src = dst; dst = t;
+  }
+  if (pairs) {
+    const pair *ps = pairs + (flip ? n : 0);
+    for (int64_t i = 0; i < n; i++) key[i] = ps[i].k, idx[i] = ps[i].i;
+    free(pairs);
+    return GB_OK;
   }
   if (src != key) {
     memcpy(key, src, sizeof *key * (size_t)n);
