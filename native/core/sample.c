@@ -230,9 +230,10 @@ static void keep_by_mass(gb_cands *c, const double *key, const double *w,
   int64_t n = c->n;
   double K;
   int64_t P;
+  if (min_keep >= n) return;                   /* at least min_keep: all of them */
   for (int64_t j = 0; j < n; j++) items[j] = (item){key[j], w[j], j};
   mass_cut(items, n, target, &K, &P);
-  if (min_keep > 1 && min_keep <= n) {
+  if (min_keep > 1) {
     double K2;
     int64_t P2;
     for (int64_t j = 0; j < n; j++) items[j] = (item){key[j], 1.0, j};

@@ -138,6 +138,14 @@ T.test("edge cases of the filters behave as documented", function()
   T.eq({p0[2], p0[4], p0[3]}, {3, 3, -math.huge}, "p <= 0 keeps the most probable")
   local mk = sample.top_k(l, 1, 10):totable()
   T.eq(mk, l, "min_keep > V keeps all")
+  T.eq(sample.top_p(l, 0.1, 10):totable(), l, "top_p: min_keep > V keeps all")
+  T.eq(sample.typical(l, 0.1, 10):totable(), l, "typical: min_keep > V keeps all")
+  -- min_keep counts the finite candidates: -inf ones are never brought back
+  T.eq(sample.top_p({0, 1, -1 / 0, -1 / 0}, 0.1, 3):totable(), {0, 1, -math.huge, -math.huge})
+  local big = rng.new(8):normal(5000) * 3
+  local kept = 0
+  for _, v in ipairs(sample.top_p(big, 0.1, 6000):totable()) do if v > -math.huge then kept = kept + 1 end end
+  T.eq(kept, 5000, "the bucketed path too")
   local g = sample.temperature(l, 0):totable()
   T.eq(g, {-math.huge, 3, -math.huge, -math.huge, -math.huge}, "T <= 0 is greedy (the lowest id on ties)")
   T.eq(sample.temperature(l, 2):totable(), {0.5, 1.5, 1, 1.5, 0})
