@@ -627,7 +627,8 @@ end
 -- Heatmaps and sparklines -------------------------------------------------------------
 
 -- plot.heatmap(m [, opts]): a matrix in five shades (or 24 grays with
--- color), two characters per cell; large matrices are averaged in blocks.
+-- color), two characters per cell, with row and column numbers; large
+-- matrices are averaged in blocks.
 function plot.heatmap(m, opts)
   local rows = matrix(m, "heatmap")
   local o = options(opts, "heatmap", {"width", "height", "title", "color", "print"},
@@ -657,20 +658,31 @@ function plot.heatmap(m, opts)
     if not frac then return n end
     return math.min(n, math.floor(frac(v) * n) + 1)
   end
+  -- row numbers (of the first matrix row in a cell row) on the left at the
+  -- top, middle and bottom; column numbers under the first and last cells
+  local ncr, ncc = #cells, #cells[1]
+  local rowno = {[1] = "1", [ncr] = tostring((ncr - 1) * br + 1)}
+  if ncr >= 5 then rowno[(ncr + 1) // 2] = tostring(((ncr + 1) // 2 - 1) * br + 1) end
+  local margin = #tostring((ncr - 1) * br + 1)
+  local pad = string.rep(" ", margin + 1)
   local lines = {}
-  if o.title then lines[#lines + 1] = center(check_utf8(o.title, "heatmap", "title"), 2 * #cells[1]) end
-  for i = 1, #cells do
+  if o.title then
+    lines[#lines + 1] = pad .. center(check_utf8(o.title, "heatmap", "title"), 2 * ncc)
+  end
+  for i = 1, ncr do
     local parts = {}
-    for j = 1, #cells[i] do
+    for j = 1, ncc do
       local v = cells[i][j]
       if not v then parts[j] = MISSING
       elseif o.color then parts[j] = "\27[48;5;" .. (231 + level(v, 24)) .. "m  \27[0m"
       else parts[j] = string.rep(SHADES[level(v, #SHADES)], 2) end
     end
-    lines[#lines + 1] = table.concat(parts)
+    lines[#lines + 1] = (rowno[i] and right(rowno[i], margin) .. " " or pad) .. table.concat(parts)
   end
+  local last = tostring((ncc - 1) * bc + 1)
+  lines[#lines + 1] = pad .. "1" .. (ncc > 1 and string.rep(" ", math.max(1, 2 * ncc - 2 - #last)) .. last or "")
   local scale = labels({lo, hi})
-  lines[#lines + 1] = scale[1] .. " " .. (o.color and "(dark)" or table.concat(SHADES)) ..
+  lines[#lines + 1] = pad .. scale[1] .. " " .. (o.color and "(dark)" or table.concat(SHADES)) ..
                       " " .. scale[2] .. (o.color and " (light)" or "") ..
                       ((br > 1 or bc > 1) and string.format("  (%d x %d blocks averaged)", br, bc) or "")
   return finish(lines, o)

@@ -162,14 +162,16 @@ end)
 
 T.test("plot.heatmap shades from the smallest value to the largest", function()
   local L = lines(plot.heatmap({{0, 1}, {2, 3}}, {print = false}))
-  T.eq(L[1], "  ░░")
-  T.eq(L[2], "▓▓██")
-  T.eq(L[3], "0  ░▒▓█ 3")
+  T.eq(L[1], "1   ░░")
+  T.eq(L[2], "2 ▓▓██")
+  T.eq(L[3], "  1 2", "column numbers under the first and last cells")
+  T.eq(L[4], "  0  ░▒▓█ 3")
   -- large matrices are averaged in blocks
   local big = array.zeros{100, 100}
   L = lines(plot.heatmap(big + 1, {width = 20, height = 10, print = false}))
-  T.eq(#L, 10 + 1)
+  T.eq(#L, 10 + 2)
   T.ok(L[#L]:find("10 x 10 blocks averaged", 1, true), L[#L])
+  T.ok(L[10]:match("^91 ") and L[11]:match("91$"), "the first matrix row and column of the last cells")
 end)
 
 T.test("plot.sparkline", function()
@@ -211,8 +213,8 @@ end)
 
 T.test("heatmap cells without a finite value show as dots and keep their place", function()
   local L = lines(plot.heatmap({{1, 0 / 0, 3}, {4, 5, 6}}, {print = false}))
-  T.eq(L[1], "  ··▒▒")
-  T.eq(L[2], "▓▓████")
+  T.eq(L[1], "1   ··▒▒")
+  T.eq(L[2], "2 ▓▓████")
 end)
 
 T.test("labels use display width: wide characters take two columns", function()
