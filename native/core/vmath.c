@@ -616,17 +616,22 @@ static int trig_ok(double x) {
   return kd == 0 || fabs((x - kd * P1) - kd * P2) >= 0x1p-40;
 }
 
-/* y = f(x) for n doubles in blocks: the kernel on a copy of each block (so
-   y may be x), then libm for the inputs outside the kernel's range. */
+/* y = f(x) for n doubles in blocks: the kernel, then libm for the inputs
+   outside its range.  In place (y == x) each block is copied first, since
+   the kernels take distinct arrays and the libm pass needs the inputs. */
 static void run(double *y, const double *x, int64_t n, kernel fast, int (*ok)(double),
                 double (*libm)(double)) {
   double in[BLOCK];
   for (int64_t s = 0; s < n; s += BLOCK) {
     int m = n - s < BLOCK ? (int)(n - s) : BLOCK;
-    memcpy(in, x + s, sizeof(double) * (size_t)m);
-    if (fast(y + s, in, m))
+    const double *xs = x + s;
+    if (y == x) {
+      memcpy(in, xs, sizeof(double) * (size_t)m);
+      xs = in;
+    }
+    if (fast(y + s, xs, m))
       for (int i = 0; i < m; i++)
-        if (!ok(in[i])) y[s + i] = libm(in[i]);
+        if (!ok(xs[i])) y[s + i] = libm(xs[i]);
   }
 }
 

@@ -1,7 +1,8 @@
 /*
-** Vectorised exp, log, sin and cos over contiguous doubles (see vmath.c): within
-** one ulp of the correctly rounded result, several times faster than
-** calling libm per element.  y may be x.
+** Vectorised exp, log, sin and cos over contiguous doubles (see vmath.c):
+** within one ulp of the correctly rounded result, several times faster
+** than calling libm per element.  y may be x, or an array that does not
+** overlap it.
 */
 #ifndef GB_VMATH_H
 #define GB_VMATH_H
