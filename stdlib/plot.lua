@@ -291,7 +291,11 @@ local function clip(x0, y0, x1, y1, xa, xb, ya, yb)
       end
     end
   end
-  return x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy
+  -- ends that are not cut stay exactly where they were
+  local ax, ay = x0, y0
+  if t0 > 0 then ax, ay = x0 + t0 * dx, y0 + t0 * dy end
+  if t1 < 1 then return ax, ay, x0 + t1 * dx, y0 + t1 * dy end
+  return ax, ay, x1, y1
 end
 
 -- The pixel of a clipped fractional coordinate (rounding can leave it a
@@ -408,7 +412,7 @@ local function xy_plot(fname, connect, ...)
     -- the same pixels as a line per pair at a fraction of the cost when
     -- there are many more points than columns.  Segments that leave the
     -- canvas are clipped to it.
-    local rx, rlo, rhi, rlast
+    local rx, rlo, rhi
     local function flush()
       if rx then for py = rlo, rhi do set(c, rx, py, color) end end
       rx = nil
@@ -416,44 +420,30 @@ local function xy_plot(fname, connect, ...)
     local px, py                               -- the previous point, fractional pixels
     for i = 1, #x do
       local xi, yi = x[i], y[i]
-      if finite(xi) and finite(yi) then
+      if not (finite(xi) and finite(yi)) then
+        flush()                                -- NaN breaks a line
+        px = nil
+      else
         -- fractional pixels, y upwards (pixel rows count down), bounded so
         -- that far-off points still give clipping a finite direction
         local qx = math.max(-1e15, math.min(1e15, fx(xi) * pw))
         local qy = math.max(-1e15, math.min(1e15, fy(yi) * ph))
         local inside = qx >= xa and qx <= xb and qy >= ya and qy <= yb
-        if inside then
-          local nx, ny = math.floor(qx + 0.5), ph - math.floor(qy + 0.5)
-          if connect and rx and nx == rx then
-            if ny < rlo then rlo = ny elseif ny > rhi then rhi = ny end
-          else
-            local from = connect and rx and rlast
-            local fromx = rx
-            flush()
-            if from then
-              line(c, fromx, from, nx, ny, color)
-            elseif connect and px then          -- entering from outside
-              local ax, ay = clip(px, py, qx, qy, xa, xb, ya, yb)
-              if ax then line(c, pixel(ax, pw), ph - pixel(ay, ph), nx, ny, color) end
-            end
-            rx, rlo, rhi = nx, ny, ny
-          end
-          rlast = ny
+        local nx, ny
+        if inside then nx, ny = math.floor(qx + 0.5), ph - math.floor(qy + 0.5) end
+        if inside and connect and nx == rx then
+          if ny < rlo then rlo = ny elseif ny > rhi then rhi = ny end
         else
-          if connect and px then                -- leaving or passing by outside
+          flush()
+          if connect and px then               -- the segment from the previous point
             local ax, ay, bx, by = clip(px, py, qx, qy, xa, xb, ya, yb)
-            flush()
             if ax then
               line(c, pixel(ax, pw), ph - pixel(ay, ph), pixel(bx, pw), ph - pixel(by, ph), color)
             end
-          else
-            flush()
           end
+          if inside then rx, rlo, rhi = nx, ny, ny end
         end
         px, py = qx, qy
-      else
-        flush()                                -- NaN breaks a line
-        px, py = nil, nil
       end
     end
     flush()

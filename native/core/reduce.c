@@ -101,7 +101,7 @@ PAIRWISE(sumpow, pow(fabs(x), pw))
 
 /* sum exp(x - m) over contiguous doubles, in sumexp_c's pairwise order,
    with the exponentials of each leaf taken at once by the vectorised exp
-   of ufunc.c (within one ulp of libm's, several times faster). */
+   of vmath.c (within one ulp of libm's, several times faster). */
 static double sumexp_fast(const char *p, int64_t s, int64_t n, double m, double pw) {
   if (s != 8) return sumexp_run(p, s, n, m, pw);
   if (n <= 128) {

@@ -358,12 +358,10 @@ static double top_p_weights(const gb_cands *c, double *w, double *max) {
   return gb_sum_doubles(w, c->n);
 }
 
-static int top_p_buckets(gb_cands *c, const double *w, double m, double s, double target,
-                         int64_t min_keep) {
+static int top_p_buckets(gb_cands *c, const double *w, double s, double target, int64_t min_keep) {
   static __thread double mass[NBUCKETS];
   static __thread int64_t count[NBUCKETS];
   const uint16_t *bucket = top_p_bucket_of(c);
-  (void)m;
   memset(mass, 0, sizeof mass);
   memset(count, 0, sizeof count);
   /* the last bucket, where the far tail of a large vocabulary lies, is left
@@ -414,7 +412,7 @@ void gb_filter_top_p(gb_cands *c, double p, int64_t min_keep) {
   double *w = c->work, m;
   if (c->n > 4096) {
     double s = top_p_weights(c, w, &m);
-    if (top_p_buckets(c, w, m, s, p * s, min_keep)) return;
+    if (top_p_buckets(c, w, s, p * s, min_keep)) return;
     keep_by_mass(c, c->x, w, p * s, min_keep, work_items(c));
     return;
   }
