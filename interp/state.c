@@ -16,8 +16,7 @@
 
 struct gibbs_State {
   lua_State *L;
-  size_t used;               /* bytes allocated by the state */
-  size_t mem_limit;          /* 0: none */
+  gb_ctx *ctx;               /* interrupts, deadline, memory account, scratch */
   double time_limit;         /* seconds per run, 0: none */
   long long instr_limit;     /* VM instructions per run, 0: none */
   long long instr_used;
@@ -25,8 +24,6 @@ struct gibbs_State {
   int why;                   /* GIBBS_* code of the last budget stop */
   int interactive;           /* SIGINT interrupts runs */
   char *error;               /* last error message with traceback */
-  struct { void *p; size_t size; } cache[4];   /* freed big blocks, see below */
-  size_t cached;             /* bytes held in cache */
 };
 
 /* Instructions between two looks at the clock and the interrupt flag. */
@@ -39,75 +36,39 @@ static gibbs_State **extraspace(lua_State *L) {
 /* Allocation --------------------------------------------------------------- */
 
 /*
-** Big blocks (array buffers of 4 MiB and more) are kept for reuse when
-** freed, a few at a time: a fresh block of that size comes from mmap and
-** costs a page fault per 4 KiB on first touch, which dominates an
-** expression such as a * b + c on large arrays.  The cache holds at most 4
-** blocks and 256 MiB, and never lets cached plus live memory exceed the
-** state's memory limit.
+** Every byte Lua holds is counted in the state's context, beside the
+** kernels' scratch, against one limit.  Big blocks (array buffers of 4 MiB
+** and more) are kept by the context for reuse when freed: a fresh block of
+** that size costs a page fault per 4 KiB on first touch, which dominates an
+** expression such as a * b + c on large arrays.
 */
 #define BIG_BLOCK ((size_t)4 << 20)
-#define CACHE_MAX ((size_t)256 << 20)
-
-static void *cache_take(gibbs_State *G, size_t n) {
-  for (int i = 0; i < 4; i++)
-    if (G->cache[i].p && G->cache[i].size >= n && G->cache[i].size - n <= n / 4) {
-      void *p = G->cache[i].p;
-      G->cached -= G->cache[i].size;
-      G->cache[i].p = NULL;
-      return p;
-    }
-  return NULL;
-}
-
-static int cache_keep(gibbs_State *G, void *p, size_t n) {
-  if (n > CACHE_MAX / 2) return 0;
-  if (G->mem_limit && G->used + G->cached + n > G->mem_limit) return 0;
-  int slot = -1;
-  for (int i = 0; i < 4 && slot < 0; i++) if (!G->cache[i].p) slot = i;
-  if (slot < 0) {                          /* full: drop the first */
-    slot = 0;
-    free(G->cache[0].p);
-    G->cached -= G->cache[0].size;
-  }
-  while (G->cached + n > CACHE_MAX) {      /* too big: drop others */
-    int j = -1;
-    for (int i = 0; i < 4; i++) if (G->cache[i].p && i != slot) j = i;
-    if (j < 0) return 0;
-    free(G->cache[j].p);
-    G->cached -= G->cache[j].size;
-    G->cache[j].p = NULL;
-  }
-  G->cache[slot].p = p;
-  G->cache[slot].size = n;
-  G->cached += n;
-  return 1;
-}
-
-static void cache_clear(gibbs_State *G) {
-  for (int i = 0; i < 4; i++) { free(G->cache[i].p); G->cache[i].p = NULL; }
-  G->cached = 0;
-}
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   gibbs_State *G = ud;
+  void *p;
   if (ptr == NULL) osize = 0;
   if (nsize == 0) {
-    if (osize < BIG_BLOCK || !cache_keep(G, ptr, osize)) free(ptr);
-    G->used -= osize;
+    if (osize < BIG_BLOCK || !gb_ctx_keep(G->ctx, ptr, osize)) {
+      free(ptr);
+      gb_ctx_discharge(G->ctx, osize);
+    }
     return NULL;
   }
-  if (G->mem_limit && nsize > osize && G->used + (nsize - osize) > G->mem_limit) {
-    cache_clear(G);
-    return NULL;            /* Lua collects and retries, then raises "not enough memory" */
+  if (nsize <= osize) {
+    p = realloc(ptr, nsize);
+    if (p) gb_ctx_discharge(G->ctx, osize - nsize);
+    return p;
   }
-  void *p = ptr == NULL && nsize >= BIG_BLOCK ? cache_take(G, nsize) : NULL;
-  if (!p) p = realloc(ptr, nsize);
-  if (!p && G->cached) {    /* the system is short: give the cache back and retry */
-    cache_clear(G);
+  if (ptr == NULL && (p = gb_ctx_take(G->ctx, nsize))) return p;
+  if (!gb_ctx_charge(G->ctx, nsize - osize))
+    return NULL;            /* Lua collects and retries, then raises "not enough memory" */
+  p = realloc(ptr, nsize);
+  if (!p) {                 /* the system is short: give the cache back and retry */
+    gb_ctx_drop(G->ctx);
     p = realloc(ptr, nsize);
   }
-  if (p) G->used = G->used - osize + nsize;
+  if (!p) gb_ctx_discharge(G->ctx, nsize - osize);
   return p;
 }
 
@@ -126,15 +87,15 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
   gibbs_State *G = *extraspace(L);
   (void)ar;
   if (!G || !G->running) return;
-  if (gb_interrupted()) {
-    double d = gb_deadline();
+  if (gb_interrupted(G->ctx)) {
     arm_hook(L, G);   /* undo the count-1 hook an interrupt may have set */
-    if (d > 0 && gb_clock() >= d) {
-      G->why = GIBBS_EINTERRUPTED;
-      luaL_error(L, "time limit of %f seconds exceeded", G->time_limit);
-    }
     G->why = GIBBS_EINTERRUPTED;
-    luaL_error(L, "interrupted");
+    luaL_where(L, 1);
+    if (gb_ctx_stopped(G->ctx) == GB_ETIMEOUT)
+      lua_pushfstring(L, "%stime limit of %f seconds exceeded", lua_tostring(L, -1), G->time_limit);
+    else
+      lua_pushfstring(L, "%sinterrupted", lua_tostring(L, -1));
+    gbL_raise(L, GB_EINTERRUPTED);
   }
   if (G->instr_limit) {
     G->instr_used += HOOK_COUNT;
@@ -146,10 +107,11 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
 }
 
 void gibbs_interrupt(gibbs_State *G) {
-  gb_interrupt();
+  if (!G) return;
+  gb_ctx_interrupt(G->ctx);
   /* lua_sethook is the one Lua call safe from a signal or another thread;
      with a count of 1 the hook runs at the next instruction. */
-  if (G && G->L) lua_sethook(G->L, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  if (G->L) lua_sethook(G->L, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 /* Ctrl-C: while an interactive state runs, SIGINT interrupts it (as in
@@ -213,22 +175,29 @@ gibbs_State *gibbs_open(const gibbs_Options *o) {
     o = &defaults;
   }
   if (!G) return NULL;
-  G->mem_limit = o->mem_limit;
+  if (!(G->ctx = gb_ctx_new())) {
+    free(G);
+    return NULL;
+  }
+  gb_ctx_set_limit(G->ctx, o->mem_limit);
   G->time_limit = o->time_limit;
   G->instr_limit = o->instr_limit;
   G->interactive = o->interactive;
   G->L = lua_newstate(limited_alloc, G);
   if (!G->L) {
+    gb_ctx_free(G->ctx);
     free(G);
     return NULL;
   }
   *extraspace(G->L) = G;
+  gbL_setctx(G->L, G->ctx);
   lua_gc(G->L, LUA_GCGEN, 0, 0);
   lua_pushcfunction(G->L, open_selected);
   lua_pushlightuserdata(G->L, (void *)o->modules);
   if (lua_pcall(G->L, 1, 0, 0) != LUA_OK ||
       (o->sandbox && gibbs_interp_sandbox(G->L, o->write_dir) != 0)) {
     lua_close(G->L);
+    gb_ctx_free(G->ctx);
     free(G);
     return NULL;
   }
@@ -238,7 +207,7 @@ gibbs_State *gibbs_open(const gibbs_Options *o) {
 void gibbs_close(gibbs_State *G) {
   if (!G) return;
   lua_close(G->L);
-  cache_clear(G);
+  gb_ctx_free(G->ctx);
   free(G->error);
   free(G);
 }
@@ -263,6 +232,12 @@ int gibbs_interp_traceback(lua_State *L) {
     msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
   luaL_traceback(L, L, msg, 1);
+  /* the status of an error a kernel raised travels with its message */
+  gibbs_State *G = *extraspace(L);
+  int st = gbL_errstatus(L, 1);
+  if (G && !G->why && st != GB_OK)
+    G->why = st == GB_ENOMEM ? GIBBS_ENOMEM
+           : st == GB_EINTERRUPTED || st == GB_ETIMEOUT ? GIBBS_EINTERRUPTED : GIBBS_OK;
   return 1;
 }
 
@@ -276,8 +251,8 @@ static int protected_call(gibbs_State *G, int nargs, int nresults) {
   G->running = 1;
   G->why = GIBBS_OK;
   G->instr_used = 0;
-  gb_interrupt_clear();
-  if (G->time_limit > 0) gb_set_deadline(gb_clock() + G->time_limit);
+  gb_ctx_clear(G->ctx);
+  if (G->time_limit > 0) gb_ctx_set_deadline(G->ctx, gb_clock() + G->time_limit);
   arm_hook(L, G);
   if (G->interactive) {
     sigint_state = G;
@@ -288,7 +263,6 @@ static int protected_call(gibbs_State *G, int nargs, int nresults) {
     signal(SIGINT, SIG_DFL);
     sigint_state = NULL;
   }
-  gb_set_deadline(0);
   G->running = 0;
   lua_remove(L, base);
   if (st == LUA_OK) {
@@ -297,13 +271,10 @@ static int protected_call(gibbs_State *G, int nargs, int nresults) {
   }
   set_error(G, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object is not a string)");
   lua_pop(L, 1);
-  gb_interrupt_clear();
-  if (st == LUA_ERRMEM) return GIBBS_ENOMEM;
-  if (G->why) return G->why;
-  /* an interrupted native kernel raises an ordinary error */
-  if (strstr(G->error, "interrupted")) return GIBBS_EINTERRUPTED;
-  if (strstr(G->error, "not enough memory")) return GIBBS_ENOMEM;
-  return GIBBS_ERROR;
+  if (st == LUA_ERRMEM) st = GIBBS_ENOMEM;
+  else st = G->why ? G->why : GIBBS_ERROR;
+  gb_ctx_clear(G->ctx);
+  return st;
 }
 
 static int load_status(gibbs_State *G, int st) {
@@ -345,7 +316,7 @@ int gibbs_interp_pcall(gibbs_State *G, int nargs, int nresults) {
   return protected_call(G, nargs, nresults);
 }
 
-gibbs_State *gibbs_interp_fromlua(lua_State *L) { return *extraspace(L); }
+gb_ctx *gibbs_interp_ctx(gibbs_State *G) { return G->ctx; }
 
 /* Arrays -------------------------------------------------------------------- */
 

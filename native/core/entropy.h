@@ -15,12 +15,14 @@
 
 #include <stdint.h>
 
+#include "ctx.h"
+
 /* Kozachenko-Leonenko entropy with the k-th neighbour distance in the
    given norm (kdtree.h's GB_NORM_*). */
-int gb_knn_entropy(const double *x, int64_t n, int d, int k, int norm, double *h);
+int gb_knn_entropy(gb_ctx *ctx, const double *x, int64_t n, int d, int k, int norm, double *h);
 
 /* r[i] = the distance from point i to its k-th nearest other point. */
-int gb_knn_radii(const double *x, int64_t n, int d, int k, int norm, double *r);
+int gb_knn_radii(gb_ctx *ctx, const double *x, int64_t n, int d, int k, int norm, double *r);
 
 /* log of the volume of the unit ball of the norm in d dimensions. */
 double gb_ball_logvolume(int d, int norm);
@@ -31,12 +33,12 @@ double gb_ball_logvolume(int d, int norm);
 ** With z (n x dz, dz > 0) the conditional mutual information I(x; y | z)
 ** (Frenzel and Pompe 2007 for algorithm 1, Wibral et al. 2014 for 2).
 */
-int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, int dz,
+int gb_ksg(gb_ctx *ctx, const double *x, int dx, const double *y, int dy, const double *z, int dz,
            int64_t n, int k, int algorithm, double *mi);
 
 /* The NSB estimate from counts c[0..m) (zeros allowed) of an alphabet of
    K >= m symbols (the unlisted K - m have count 0). */
-double gb_entropy_nsb(const double *c, int64_t m, double K);
+double gb_entropy_nsb(gb_ctx *ctx, const double *c, int64_t m, double K);
 
 /* Estimators of Shannon entropy from counts. */
 enum {
@@ -47,13 +49,13 @@ enum {
 
 /* The entropy of the counts c[0..m) (non-negative; zeros ignored) by one
    of the methods above.  NaN when the total is 0. */
-double gb_entropy_counts(const double *c, int64_t m, int method);
+double gb_entropy_counts(gb_ctx *ctx, const double *c, int64_t m, int method);
 
 /*
 ** Permutation entropy: counts[0 .. order!) of the ordinal patterns of
 ** (x[t], x[t + delay], ..., x[t + (order-1) delay]), ties ranked by time,
 ** indexed by their Lehmer code.  order from 1 to 10.
 */
-int gb_ordinal_patterns(const double *x, int64_t n, int order, int delay, double *counts);
+int gb_ordinal_patterns(gb_ctx *ctx, const double *x, int64_t n, int order, int delay, double *counts);
 
 #endif

@@ -292,7 +292,7 @@ int gb_same_view(const gb_array *a, const gb_array *b) {
   return 1;
 }
 
-int gb_copy(gb_array *dst, const gb_array *src) {
+int gb_copy(gb_ctx *ctx, gb_array *dst, const gb_array *src) {
   gb_iter it;
   gb_array tmp;
   char *dlo, *dhi, *slo, *shi, *buf = NULL;
@@ -305,16 +305,16 @@ int gb_copy(gb_array *dst, const gb_array *src) {
     /* overlapping, differently laid out: go through a contiguous copy */
     size_t nbytes;
     if (gb_array_init(&tmp, src->dtype, src->ndim, src->shape, &nbytes)) return GB_EINVAL;
-    buf = malloc(nbytes ? nbytes : 1);
+    buf = gb_alloc(ctx, nbytes ? nbytes : 1);
     if (!buf) return GB_ENOMEM;
     tmp.data = buf;
-    gb_copy(&tmp, src);
+    gb_copy(ctx, &tmp, src);
     src = &tmp;
   }
   if (gb_iter_init(&it, 2, (const gb_array *[]){dst, src})) {
     do copy_run(dst->dtype, it.ptr[0], it.stride[0], src->dtype, it.ptr[1], it.stride[1], it.n);
     while (gb_iter_next(&it));
   }
-  free(buf);
+  gb_free(ctx, buf);
   return GB_OK;
 }

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "ctx.h"
 
 #define GB_MAXDIM 32
 #define GB_ALIGN 64           /* buffer alignment in bytes */
@@ -119,7 +119,7 @@ int gb_iter_next(gb_iter *it);
 ** Copy src into dst (same shape, any strides, any dtypes: values are
 ** converted like NumPy's astype).  Overlapping views are handled.
 */
-int gb_copy(gb_array *dst, const gb_array *src);
+int gb_copy(gb_ctx *ctx, gb_array *dst, const gb_array *src);
 
 /*
 ** Whether two views may share memory (a conservative test on the byte

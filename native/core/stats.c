@@ -551,8 +551,8 @@ const gb_family *gb_family_find(const char *name) {
 
 /* Sampling: the generators of distributions.c, whose parameters are the
    same but for Cauchy's location and scale. */
-int gb_family_sample(const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n) {
-  int st = gb_rand_fill(g, f->dist, par, out, n);
+int gb_family_sample(gb_ctx *ctx, const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n) {
+  int st = gb_rand_fill(ctx, g, f->dist, par, out, n);
   if (st == GB_OK && f->dist == GB_D_CAUCHY) {
     double *x = out;
     for (int64_t j = 0; j < n; j++) x[j] = par[0] + par[1] * x[j];
@@ -562,7 +562,7 @@ int gb_family_sample(const gb_family *f, const double *par, gb_rng *g, void *out
 
 /* Kolmogorov-Smirnov ----------------------------------------------------------------------------- */
 
-double gb_smirnov_sf(int64_t n, double d) {
+double gb_smirnov_sf(gb_ctx *ctx, int64_t n, double d) {
   if (isnan(d)) return d;
   if (d <= 0) return 1;
   if (d >= 1) return 0;
@@ -570,7 +570,7 @@ double gb_smirnov_sf(int64_t n, double d) {
      C(n, j) (1 - d - j/n)^(n-j) (d + j/n)^(j-1); every term is positive. */
   double nn = (double)n, nd = nn * d, lgn = gb_gammaln(nn + 1);
   int64_t jmax = (int64_t)floor(nn - nd);
-  double *lt = malloc(sizeof(double) * (size_t)(jmax + 1));
+  double *lt = gb_alloc(ctx, sizeof(double) * (size_t)(jmax + 1));
   if (!lt) return NAN;
   double top = -HUGE_VAL;
   for (int64_t j = 0; j <= jmax; j++) {
@@ -584,7 +584,7 @@ double gb_smirnov_sf(int64_t n, double d) {
   }
   double s = 0;
   for (int64_t j = 0; j <= jmax; j++) s += exp(lt[j] - top);
-  free(lt);
+  gb_free(ctx, lt);
   double p = d * exp(top) * s;
   return p > 1 ? 1 : p;
 }
@@ -631,13 +631,13 @@ static void rescale(double *a, int m, int centre, int *e) {
 ** Wang (2003) compute it: the (k, k) element of H^n times n!/n^n, with
 ** k = floor(n d) + 1 and H of order 2k - 1.
 */
-static double durbin_cdf(int64_t n, double d) {
+static double durbin_cdf(gb_ctx *ctx, int64_t n, double d) {
   double nd = (double)n * d;
   int k = (int)floor(nd) + 1, m = 2 * k - 1;
   double h = k - nd;
   size_t sz = sizeof(double) * (size_t)m * (size_t)m;
-  double *H = calloc(1, sz), *R = calloc(1, sz), *T = calloc(1, sz);
-  if (!H || !R || !T) { free(H); free(R); free(T); return NAN; }
+  double *H = gb_zalloc_n(ctx, 1, sz), *R = gb_zalloc_n(ctx, 1, sz), *T = gb_zalloc_n(ctx, 1, sz);
+  if (!H || !R || !T) { gb_free(ctx, H); gb_free(ctx, R); gb_free(ctx, T); return NAN; }
   for (int i = 0; i < m; i++)
     for (int j = 0; j < m; j++) H[i * m + j] = i - j + 1 < 0 ? 0 : 1;
   for (int i = 0; i < m; i++) {
@@ -658,7 +658,7 @@ static double durbin_cdf(int64_t n, double d) {
     if (e > 1) { matmul(H, H, T, m); memcpy(H, T, sz); eH *= 2; rescale(H, m, k - 1, &eH); }
   }
   double s = R[(k - 1) * m + (k - 1)];
-  free(H); free(R); free(T);
+  gb_free(ctx, H); gb_free(ctx, R); gb_free(ctx, T);
   for (int64_t i = 1; i <= n; i++) {
     s = s * (double)i / (double)n;
     int ex;
@@ -668,18 +668,18 @@ static double durbin_cdf(int64_t n, double d) {
   return ldexp(s, eR);
 }
 
-double gb_kolmogorov_sf(int64_t n, double d) {
+double gb_kolmogorov_sf(gb_ctx *ctx, int64_t n, double d) {
   if (isnan(d) || n < 1) return NAN;
   if (d <= 0) return 1;
   if (d >= 1) return 0;
   /* Above 1/2 the two one-sided events are disjoint, so the two-sided tail
      is twice the one-sided one; in the far tail it is so to within about
      p^2 (relative error below p). */
-  double one = n <= 10000000 ? gb_smirnov_sf(n, d) : NAN;
+  double one = n <= 10000000 ? gb_smirnov_sf(ctx, n, d) : NAN;
   if (d > 0.5 || (one == one && 2 * one < 1e-3)) return fmin(1, 2 * one);
   double nd = (double)n * d;
   if (nd < 100 && n <= 1000000) {
-    double p = 1 - durbin_cdf(n, d);
+    double p = 1 - durbin_cdf(ctx, n, d);
     return p < 0 ? 0 : p;
   }
   /* Stephens' (1970) finite-n correction of the limit law */

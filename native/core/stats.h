@@ -45,7 +45,7 @@ extern const gb_family gb_families[];
 const gb_family *gb_family_find(const char *name);
 
 /* n draws into out (double, or int64_t when discrete); a gb_status. */
-int gb_family_sample(const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n);
+int gb_family_sample(gb_ctx *ctx, const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n);
 
 /*
 ** Goodness-of-fit helpers.
@@ -54,7 +54,7 @@ int gb_family_sample(const gb_family *f, const double *par, gb_rng *g, void *out
 **   distribution.
 **   gb_smirnov_sf: P(D+_n >= d), the one-sided statistic (exact).
 */
-double gb_kolmogorov_sf(int64_t n, double d);
-double gb_smirnov_sf(int64_t n, double d);
+double gb_kolmogorov_sf(gb_ctx *ctx, int64_t n, double d);
+double gb_smirnov_sf(gb_ctx *ctx, int64_t n, double d);
 
 #endif

@@ -281,7 +281,7 @@ static void masked_copy(lua_State *L, gb_array *a, const gb_array *m, gb_array *
     if (!*(m->data + walk_offset(&w, m->strides))) continue;
     gb_array s = subarray(a, m->ndim, a->data + walk_offset(&w, a->strides));
     gb_array d = subarray(dense, 1, dense->data + j++ * dense->strides[0]);
-    int st = gather ? gb_copy(&d, &s) : gb_copy(&s, &d);
+    int st = gather ? gb_copy(gbL_ctx(L), &d, &s) : gb_copy(gbL_ctx(L), &s, &d);
     if (st != GB_OK) gbL_statuserror(L, NULL, st);
   } while (walk_next(&w));
 }
@@ -301,7 +301,7 @@ static void take_copy(lua_State *L, gb_array *a, const gb_array *ix, gb_array *d
     int64_t i = take_index(L, a, ix, &w);
     gb_array s = subarray(a, 1, a->data + i * a->strides[0]);
     gb_array d = subarray(dense, ix->ndim, dense->data + walk_offset(&w, dense->strides));
-    int st = gather ? gb_copy(&d, &s) : gb_copy(&s, &d);
+    int st = gather ? gb_copy(gbL_ctx(L), &d, &s) : gb_copy(gbL_ctx(L), &s, &d);
     if (st != GB_OK) gbL_statuserror(L, NULL, st);
   } while (walk_next(&w));
 }
@@ -337,7 +337,7 @@ static void assign(lua_State *L, gb_array *dst, int val) {
     setelement(L, dst->dtype, s->data, val);
     gb_array b;
     gb_broadcast_to(s, dst->ndim, dst->shape, &b);
-    gb_copy(dst, &b);
+    gb_copy(gbL_ctx(L), dst, &b);
     return;
   }
   luaL_checkany(L, val);
@@ -349,7 +349,7 @@ static void assign(lua_State *L, gb_array *dst, int val) {
     gb_format_shape(s2, sizeof s2, dst->ndim, dst->shape);
     gbL_error(L, "cannot assign a value of shape %s to a selection of shape %s", s1, s2);
   }
-  int st = gb_copy(dst, &b);
+  int st = gb_copy(gbL_ctx(L), dst, &b);
   if (st != GB_OK) gbL_statuserror(L, NULL, st);
 }
 

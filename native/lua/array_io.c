@@ -131,7 +131,7 @@ static int a_save(lua_State *L) {
   int fortran = !gb_is_c_contiguous(a) && gb_is_f_contiguous(a);
   if (!gb_is_c_contiguous(a) && !fortran) {
     gb_array *c = gbL_newlike(L, a, -1);
-    gb_copy(c, a);
+    gb_copy(gbL_ctx(L), c, a);
     a = c;
   }
   char header[512 + 24 * GB_MAXDIM];

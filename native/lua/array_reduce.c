@@ -179,7 +179,7 @@ static gb_array *convert(lua_State *L, int dtype) {
   gb_array *o = gbL_checkarray(L, -1);
   if (o->dtype == dtype) return o;
   gb_array *c = gbL_newlike(L, o, dtype);
-  check(L, gb_copy(c, o));
+  check(L, gb_copy(gbL_ctx(L), c, o));
   lua_remove(L, -2);
   return c;
 }
@@ -248,7 +248,7 @@ static int fold(lua_State *L, int op) {
     if (op == GB_RNANMAX) op = GB_RMAX;
   }
   o = newout(L, a, &r, isint(a->dtype) ? GB_INT64 : GB_FLOAT64);
-  check(L, gb_reduce(op, a, o, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), op, a, o, NULL, 0));
   /* NumPy's dtypes: sums of bool count (int64), extremes keep the dtype */
   convert(L, extreme ? a->dtype : isint(a->dtype) ? GB_INT64 : a->dtype);
   return finish(L, &r);
@@ -269,7 +269,7 @@ static int count(lua_State *L, int op, int dtype) {
   redargs r;
   getargs(L, a, 2, MULTI, "axis keepdims", &r);
   o = newout(L, a, &r, GB_INT64);
-  check(L, gb_reduce(op, a, o, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), op, a, o, NULL, 0));
   convert(L, dtype);
   return finish(L, &r);
 }
@@ -283,7 +283,7 @@ static int r_count_nonzero(lua_State *L) { return count(L, GB_RCOUNT, GB_INT64);
 /* The mean over r's axes, pushed as a float64 keepdims array. */
 static gb_array *pushmean(lua_State *L, const gb_array *a, const redargs *r) {
   gb_array *m = newout(L, a, r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RSUM, a, m, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RSUM, a, m, NULL, 0));
   scale(m, (double)reduced_count(a, r), 0);
   return m;
 }
@@ -308,7 +308,7 @@ static int variance(lua_State *L, int root) {
   double d = (double)reduced_count(a, &r) - ddof;
   m = pushmean(L, a, &r);
   o = newout(L, a, &r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RSUMSQ, a, o, m, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RSUMSQ, a, o, m, 0));
   scale(o, d > 0 ? d : 0, root);
   convert(L, floatof(a->dtype));
   return finish(L, &r);
@@ -322,9 +322,9 @@ static int r_nanmean(lua_State *L) {
   redargs r;
   getargs(L, a, 2, MULTI, "axis keepdims", &r);
   s = newout(L, a, &r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RNANSUM, a, s, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RNANSUM, a, s, NULL, 0));
   n = newout(L, a, &r, GB_INT64);
-  check(L, gb_reduce(GB_RCOUNTNUM, a, n, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RCOUNTNUM, a, n, NULL, 0));
   for (int64_t i = 0; i < s->size; i++)
     ((double *)s->data)[i] /= (double)((int64_t *)n->data)[i];
   lua_pop(L, 1);
@@ -338,11 +338,11 @@ static int r_logsumexp(lua_State *L) {
   redargs r;
   getargs(L, a, 2, MULTI, "axis keepdims", &r);
   m = newout(L, a, &r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RMAX, a, m, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RMAX, a, m, NULL, 0));
   double *mx = (double *)m->data;
   for (int64_t i = 0; i < m->size; i++) if (!isfinite(mx[i])) mx[i] = 0;   /* as SciPy */
   o = newout(L, a, &r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RSUMEXP, a, o, m, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RSUMEXP, a, o, m, 0));
   double *s = (double *)o->data;
   for (int64_t i = 0; i < o->size; i++) s[i] = log(s[i]) + mx[i];
   convert(L, floatof(a->dtype));
@@ -379,19 +379,19 @@ static void vecnorm(lua_State *L, const gb_array *a, const redargs *r, double p)
   gb_array *o = newout(L, a, r, GB_FLOAT64);
   if (p == HUGE_VAL || p == -HUGE_VAL) {
     noidentity(L, a, r, p > 0 ? GB_RMAXABS : GB_RMINABS);
-    check(L, gb_reduce(p > 0 ? GB_RMAXABS : GB_RMINABS, a, o, NULL, 0));
+    check(L, gb_reduce(gbL_ctx(L), p > 0 ? GB_RMAXABS : GB_RMINABS, a, o, NULL, 0));
   } else if (p == 0) {
     gb_array *c = newout(L, a, r, GB_INT64);
-    check(L, gb_reduce(GB_RCOUNT, a, c, NULL, 0));
-    check(L, gb_copy(o, c));
+    check(L, gb_reduce(gbL_ctx(L), GB_RCOUNT, a, c, NULL, 0));
+    check(L, gb_copy(gbL_ctx(L), o, c));
     lua_pop(L, 1);
   } else if (p == 1) {
-    check(L, gb_reduce(GB_RSUMABS, a, o, NULL, 0));
+    check(L, gb_reduce(gbL_ctx(L), GB_RSUMABS, a, o, NULL, 0));
   } else if (p == 2) {
-    check(L, gb_reduce(GB_RSUMSQ, a, o, NULL, 0));
+    check(L, gb_reduce(gbL_ctx(L), GB_RSUMSQ, a, o, NULL, 0));
     scale(o, 1.0, 1);
   } else {
-    check(L, gb_reduce(GB_RSUMPOW, a, o, NULL, p));
+    check(L, gb_reduce(gbL_ctx(L), GB_RSUMPOW, a, o, NULL, p));
     scale(o, 1.0 / p, 2);
   }
 }
@@ -414,9 +414,9 @@ static void matnorm(lua_State *L, const gb_array *a, const redargs *r, double p,
   r1.reduce[second] = 0;
   noidentity(L, a, r, op);
   gb_array *s = newout(L, a, &r1, GB_FLOAT64);
-  check(L, gb_reduce(GB_RSUMABS, a, s, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RSUMABS, a, s, NULL, 0));
   gb_array *o = newout(L, a, r, GB_FLOAT64);
-  check(L, gb_reduce(op, s, o, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), op, s, o, NULL, 0));
   lua_remove(L, -2);
 }
 
@@ -455,7 +455,7 @@ static gb_array flatten(lua_State *L, gb_array *a) {
   gb_array v;
   if (!gb_is_c_contiguous(a)) {
     gb_array *c = gbL_newlike(L, a, -1);
-    check(L, gb_copy(c, a));
+    check(L, gb_copy(gbL_ctx(L), c, a));
     a = c;
   } else {
     lua_pushvalue(L, 1);
@@ -475,7 +475,7 @@ static int argext(lua_State *L, int max) {
     gbL_error(L, "attempt to get %s of an empty sequence", max ? "argmax" : "argmin");
   if (r.has_axis) {
     o = newout(L, a, &r, GB_INT64);
-    check(L, (max ? gb_argmax : gb_argmin)(a, r.axis, o));
+    check(L, (max ? gb_argmax : gb_argmin)(gbL_ctx(L), a, r.axis, o));
     return finish(L, &r);
   }
   gb_array v = flatten(L, a);
@@ -484,7 +484,7 @@ static int argext(lua_State *L, int max) {
   ov.ndim = 1;
   ov.shape[0] = 1;
   ov.strides[0] = sizeof(int64_t);
-  check(L, (max ? gb_argmax : gb_argmin)(&v, 0, &ov));
+  check(L, (max ? gb_argmax : gb_argmin)(gbL_ctx(L), &v, 0, &ov));
   return finish(L, &r);
 }
 
@@ -507,7 +507,7 @@ static int cumulative(lua_State *L, int prod) {
     r.axis = 0;
   }
   o = gbL_newlike(L, &v, acc);
-  check(L, (prod ? gb_cumprod : gb_cumsum)(&v, r.axis, o));
+  check(L, (prod ? gb_cumprod : gb_cumsum)(gbL_ctx(L), &v, r.axis, o));
   convert(L, isint(a->dtype) ? GB_INT64 : a->dtype);
   return 1;
 }
@@ -536,7 +536,7 @@ static int laneform(lua_State *L, const gb_array *a, const redargs *r, gb_array 
   for (int j = 0, k = nk; j < a->ndim; j++)
     if (r->reduce[j]) p.shape[k] = a->shape[j], p.strides[k++] = a->strides[j];
   gb_array *c = gbL_newarray(L, a->dtype, a->ndim, p.shape);
-  check(L, gb_copy(c, &p));
+  check(L, gb_copy(gbL_ctx(L), c, &p));
   *b = *c;
   b->ndim = nk + 1;
   b->shape[nk] = reduced_count(a, r);
@@ -608,7 +608,7 @@ static int quantile(lua_State *L, int median, double scalefac) {
     int bi = (r.has_axis && r.naxes == 1) ? i : j++;
     o.strides[bi] = res->strides[raxis[i]];
   }
-  check(L, gb_quantile(&b, ax, nq, q, median, &o));
+  check(L, gb_quantile(gbL_ctx(L), &b, ax, nq, q, median, &o));
   lua_pop(L, 1);
   convert(L, floatof(a->dtype));
   gb_array *x = gbL_checkarray(L, -1);
@@ -644,7 +644,7 @@ static int r_sort(lua_State *L) {
   gb_array *a = checkinput(L);
   int opts, axis = sortaxis(L, a, 2, "axis", &opts);
   gb_array *o = gbL_newlike(L, a, -1);
-  check(L, gb_sort(a, axis, o));
+  check(L, gb_sort(gbL_ctx(L), a, axis, o));
   return 1;
 }
 
@@ -652,7 +652,7 @@ static int r_argsort(lua_State *L) {
   gb_array *a = checkinput(L);
   int opts, axis = sortaxis(L, a, 2, "axis", &opts);
   gb_array *o = gbL_newlike(L, a, GB_INT64);
-  check(L, gb_argsort(a, axis, o));
+  check(L, gb_argsort(gbL_ctx(L), a, axis, o));
   return 1;
 }
 
@@ -673,7 +673,7 @@ static int r_topk(lua_State *L) {
   shape[axis] = k;
   gb_array *v = gbL_newarray(L, a->dtype, a->ndim, shape);
   gb_array *i = gbL_newarray(L, GB_INT64, a->ndim, shape);
-  check(L, gb_topk(a, axis, k, largest, v, i));
+  check(L, gb_topk(gbL_ctx(L), a, axis, k, largest, v, i));
   return 2;
 }
 
@@ -707,7 +707,7 @@ static int partition(lua_State *L, int args) {
   }
   qsort(kth, (size_t)nk, sizeof *kth, cmpkth);
   gb_array *o = gbL_newlike(L, a, args ? GB_INT64 : -1);
-  check(L, gb_partition(a, axis, nk, kth, args ? NULL : o, args ? o : NULL));
+  check(L, gb_partition(gbL_ctx(L), a, axis, nk, kth, args ? NULL : o, args ? o : NULL));
   return 1;
 }
 

@@ -14,7 +14,7 @@
 static gb_array *push_copy(lua_State *L, int idx, int dtype) {
   gb_array *a = gbL_checkarray(L, idx);
   gb_array *b = gbL_newlike(L, a, dtype);
-  int st = gb_copy(b, a);
+  int st = gb_copy(gbL_ctx(L), b, a);
   if (st != GB_OK) gbL_statuserror(L, NULL, st);
   return b;
 }

@@ -91,7 +91,7 @@ static data getdata(lua_State *L, int idx, const char *what) {
     v.shape[1] = 1;
     v.strides[1] = 0;
   }
-  gb_copy(c, &v);
+  gb_copy(gbL_ctx(L), c, &v);
   data out = {(double *)c->data, shape[0], (int)shape[1]};
   for (int64_t i = 0; i < out.n; i++)
     for (int j = 0; j < out.d; j++)
@@ -171,7 +171,7 @@ static int coreerror(lua_State *L, int st) {
   if (st == GB_EINVAL)
     return gbL_error(L, "two points coincide, so a neighbour distance is 0 "
                         "(leave the option noise on, or remove duplicates)");
-  return gbL_error(L, "%s", gb_strstatus(st));
+  return gbL_statuserror(L, NULL, st);
 }
 
 /* entropy.knn(x [, opts]) */
@@ -182,7 +182,7 @@ static int knn(lua_State *L) {
   int norm = optnorm(L, 2);
   prepare(L, 2, &s, 0, 0);
   double h;
-  int st = gb_knn_entropy(s.x, s.n, s.d, k, norm, &h);
+  int st = gb_knn_entropy(gbL_ctx(L), s.x, s.n, s.d, k, norm, &h);
   if (st != GB_OK) return coreerror(L, st);
   return pushresult(L, h, 2);
 }
@@ -205,12 +205,12 @@ static int knn_q(lua_State *L, int tsallis_form) {
   prepare(L, 3, &s, 0, 0);
   if (q == 1) {
     double h;
-    int st = gb_knn_entropy(s.x, s.n, s.d, k, norm, &h);
+    int st = gb_knn_entropy(gbL_ctx(L), s.x, s.n, s.d, k, norm, &h);
     if (st != GB_OK) return coreerror(L, st);
     return pushresult(L, h, 3);
   }
   double *r = lua_newuserdatauv(L, sizeof(double) * (size_t)s.n, 0);
-  int st = gb_knn_radii(s.x, s.n, s.d, k, norm, r);
+  int st = gb_knn_radii(gbL_ctx(L), s.x, s.n, s.d, k, norm, r);
   if (st != GB_OK) return coreerror(L, st);
   double logc = (gb_gammaln(k) - gb_gammaln(k + 1 - q)) / (1 - q);
   double base = log((double)(s.n - 1)) + logc + gb_ball_logvolume(s.d, norm);
@@ -248,7 +248,7 @@ static int ksg_common(lua_State *L, int cond) {
   prepare(L, iopts, &y, 1, 2);
   if (cond) prepare(L, iopts, &z, 1, 3);
   double mi;
-  int st = gb_ksg(x.x, x.d, y.x, y.d, z.x, z.d, x.n, k, alg, &mi);
+  int st = gb_ksg(gbL_ctx(L), x.x, x.d, y.x, y.d, z.x, z.d, x.n, k, alg, &mi);
   if (st != GB_OK) return coreerror(L, st);
   return pushresult(L, mi, iopts);
 }
@@ -325,7 +325,7 @@ static symbols getsymbols(lua_State *L, const int *idx, int m, const char *const
     if (v.ndim == 1) { v.ndim = 2; v.shape[1] = 1; v.strides[1] = 0; }
     dst.data = out->data + col * (int64_t)sizeof(int64_t);
     dst.shape[1] = w;
-    gb_copy(&dst, &v);
+    gb_copy(gbL_ctx(L), &dst, &v);
     col += w;
   }
   *nout = n;
@@ -356,7 +356,7 @@ static double joint_entropy(lua_State *L, const int *idx, int m, const char *con
   symbols s = getsymbols(L, idx, m, what, &n);
   double *counts;
   int64_t k = count_rows(L, &s, n, &counts);
-  double h = gb_entropy_counts(counts, k, meth);
+  double h = gb_entropy_counts(gbL_ctx(L), counts, k, meth);
   lua_settop(L, top);
   return h;
 }
@@ -427,7 +427,7 @@ static int from_counts(lua_State *L) {
   if (!(K >= (double)n) || K != floor(K) || isinf(K))
     return gbL_error(L, "option alphabet must be an integer at least the number of counts (%lld)",
                      (long long)n);
-  double h = m == GB_H_NSB ? gb_entropy_nsb(c, n, K) : gb_entropy_counts(c, n, m);
+  double h = m == GB_H_NSB ? gb_entropy_nsb(gbL_ctx(L), c, n, K) : gb_entropy_counts(gbL_ctx(L), c, n, m);
   if (isnan(h)) return gbL_error(L, "counts sum to zero");
   return pushresult(L, h, 2);
 }
@@ -544,7 +544,7 @@ static int js(lua_State *L) {
       v.strides[0] = rows->strides[1];
       v.size = rows->shape[1];
       gb_array *c = gbL_newarray(L, GB_FLOAT64, 1, v.shape);
-      gb_copy(c, &v);
+      gb_copy(gbL_ctx(L), c, &v);
       lua_rawseti(L, -2, i + 1);
     }
     lua_replace(L, 1);
@@ -610,8 +610,8 @@ static double *ordinal_counts(lua_State *L, int minorder, int *order, int64_t *n
   *nf = 1;
   for (int i = 2; i <= *order; i++) *nf *= i;
   double *counts = lua_newuserdatauv(L, sizeof(double) * (size_t)*nf, 0);
-  int st = gb_ordinal_patterns(x, n, *order, delay, counts);
-  if (st != GB_OK) gbL_error(L, "%s", gb_strstatus(st));
+  int st = gb_ordinal_patterns(gbL_ctx(L), x, n, *order, delay, counts);
+  if (st != GB_OK) gbL_statuserror(L, NULL, st);
   return counts;
 }
 
@@ -621,7 +621,7 @@ static int permutation(lua_State *L) {
   int order, norm = optbool(L, 2, "normalize", 0);
   int64_t nf;
   double *counts = ordinal_counts(L, 1, &order, &nf);
-  double h = gb_entropy_counts(counts, nf, GB_H_PLUGIN);
+  double h = gb_entropy_counts(gbL_ctx(L), counts, nf, GB_H_PLUGIN);
   if (norm) {
     lua_pushnumber(L, order > 1 ? h / log((double)nf) : 0);
     return 1;
@@ -827,12 +827,12 @@ static int kde(lua_State *L) {
       h = factor * sd;
     }
     gb_kdtree t;
-    if (gb_kdtree_build(&t, s.x, n, (int)d) != GB_OK) return gbL_error(L, "out of memory");
+    if (gb_kdtree_build(gbL_ctx(L), &t, s.x, n, (int)d) != GB_OK) return gbL_error(L, "out of memory");
     double logv = (double)d * log(2 * h) + log((double)n);
 #pragma omp parallel for schedule(dynamic, 256)
     for (int64_t i = 0; i < n; i++)
       term[i] = log((double)gb_kdtree_count(&t, s.x + i * d, h, 0, GB_NORM_MAX, -1)) - logv;
-    gb_kdtree_free(&t);
+    gb_kdtree_free(gbL_ctx(L), &t);
   } else {
     /* whiten with the Cholesky factor of factor^2 cov (ddof 1, as SciPy) */
     double *c = lua_newuserdatauv(L, sizeof(double) * (size_t)(d * d + d), 0), *mean = c + d * d;
@@ -904,7 +904,7 @@ static int spectral(lua_State *L) {
   for (int64_t i = 0; i < n; i++) mean += s.x[i];
   mean /= (double)n;
   for (int64_t i = 0; i < n; i++) { s.x[i] -= mean; im[i] = 0; }
-  if (gb_dft(s.x, im, n) != GB_OK) return gbL_error(L, "out of memory");
+  if (gb_dft(gbL_ctx(L), s.x, im, n) != GB_OK) return gbL_error(L, "out of memory");
   int64_t nb = n / 2 + 1;
   double total = 0;
   for (int64_t k = 0; k < nb; k++) {
@@ -1045,7 +1045,7 @@ static int transfer_ksg(lua_State *L) {
   prepare(L, 3, &yh, 1, 2);
   prepare(L, 3, &xh, 1, 3);
   double te;
-  int st = gb_ksg(nx.x, 1, yh.x, yh.d, xh.x, xh.d, e.count, k, alg, &te);
+  int st = gb_ksg(gbL_ctx(L), nx.x, 1, yh.x, yh.d, xh.x, xh.d, e.count, k, alg, &te);
   if (st != GB_OK) return coreerror(L, st);
   return pushresult(L, te, 3);
 }
@@ -1063,7 +1063,7 @@ static int active_information_ksg(lua_State *L) {
   prepare(L, 2, &nx, 1, 1);
   prepare(L, 2, &xh, 1, 2);
   double a;
-  int st = gb_ksg(nx.x, 1, xh.x, xh.d, NULL, 0, e.count, k, alg, &a);
+  int st = gb_ksg(gbL_ctx(L), nx.x, 1, xh.x, xh.d, NULL, 0, e.count, k, alg, &a);
   if (st != GB_OK) return coreerror(L, st);
   return pushresult(L, a, 2);
 }
@@ -1072,13 +1072,13 @@ static int active_information_ksg(lua_State *L) {
 
 /* For templates of length m (rows of the n' x m embedding, n' given), the
    number of other templates within r of each one (max norm), summed. */
-static int template_matches(const double *x, int64_t count, int m, double r, int strict,
+static int template_matches(gb_ctx *ctx, const double *x, int64_t count, int m, double r, int strict,
                             double *per, double *total) {
   double *emb = malloc(sizeof(double) * (size_t)(count > 0 ? count : 1) * (size_t)m);
   if (!emb) return GB_ENOMEM;
   for (int64_t i = 0; i < count; i++) memcpy(emb + i * m, x + i, sizeof(double) * (size_t)m);
   gb_kdtree t;
-  if (gb_kdtree_build(&t, emb, count, m) != GB_OK) { free(emb); return GB_ENOMEM; }
+  if (gb_kdtree_build(ctx, &t, emb, count, m) != GB_OK) { free(emb); return GB_ENOMEM; }
   double sum = 0;
 #pragma omp parallel for schedule(dynamic, 256) reduction(+ : sum)
   for (int64_t i = 0; i < count; i++) {
@@ -1086,10 +1086,10 @@ static int template_matches(const double *x, int64_t count, int m, double r, int
     if (per) per[i] = c;
     sum += c;
   }
-  gb_kdtree_free(&t);
+  gb_kdtree_free(ctx, &t);
   free(emb);
   *total = sum;
-  return gb_interrupted() ? GB_EINTERRUPTED : GB_OK;
+  return gb_interrupted(ctx) ? GB_EINTERRUPTED : GB_OK;
 }
 
 /* The series, m and r of sample and approximate entropy. */
@@ -1113,9 +1113,9 @@ static int sample_entropy(lua_State *L) {
   double r, A, B;
   data x = regularity_args(L, &m, &r, &strict);
   int64_t count = x.n - m;            /* the same templates for both lengths */
-  int st = template_matches(x.x, count, m, r, strict, NULL, &B);
-  if (st == GB_OK) st = template_matches(x.x, count, m + 1, r, strict, NULL, &A);
-  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  int st = template_matches(gbL_ctx(L), x.x, count, m, r, strict, NULL, &B);
+  if (st == GB_OK) st = template_matches(gbL_ctx(L), x.x, count, m + 1, r, strict, NULL, &A);
+  if (st != GB_OK) return gbL_statuserror(L, NULL, st);
   if (B == 0) return gbL_error(L, "no two templates of length %d match within r = %g", m, r);
   return pushresult(L, A > 0 ? -log(A / B) : HUGE_VAL, 2);
 }
@@ -1129,8 +1129,8 @@ static int approximate_entropy(lua_State *L) {
   for (int j = 0; j < 2; j++) {
     int64_t count = x.n - (m + j) + 1;
     double *per = lua_newuserdatauv(L, sizeof(double) * (size_t)count, 0), total;
-    int st = template_matches(x.x, count, m + j, r, strict, per, &total);
-    if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+    int st = template_matches(gbL_ctx(L), x.x, count, m + j, r, strict, per, &total);
+    if (st != GB_OK) return gbL_statuserror(L, NULL, st);
     double s = 0;                     /* self-matches count, as Pincus defines it */
     for (int64_t i = 0; i < count; i++) s += log((per[i] + 1) / (double)count);
     phi[j] = s / (double)count;
@@ -1144,7 +1144,7 @@ static int approximate_entropy(lua_State *L) {
    the given 0-based columns */
 static double logdet(lua_State *L, const double *cov, int64_t d, const int64_t *cols, int64_t m) {
   double *a = malloc(sizeof(double) * (size_t)(m * m));
-  if (!a) gbL_error(L, "%s", gb_strstatus(GB_ENOMEM));
+  if (!a) gbL_statuserror(L, NULL, GB_ENOMEM);
   for (int64_t i = 0; i < m; i++)
     for (int64_t j = 0; j < m; j++) a[i * m + j] = cov[cols[i] * d + cols[j]];
   int st = gb_cholesky_psd(a, m);
@@ -1164,7 +1164,7 @@ static const double *getcov(lua_State *L, int idx, int64_t *d) {
   if (a->ndim != 2 || a->shape[0] != a->shape[1] || a->shape[0] == 0)
     gbL_error(L, "cov must be a non-empty square matrix");
   gb_array *c = gbL_newlike(L, a, GB_FLOAT64);
-  gb_copy(c, a);
+  gb_copy(gbL_ctx(L), c, a);
   *d = a->shape[0];
   const double *v = (const double *)c->data;
   for (int64_t i = 0; i < *d; i++)
@@ -1318,9 +1318,9 @@ static int knn_kl(lua_State *L) {
   prepare(L, 3, &x, 0, 1);
   prepare(L, 3, &y, 0, 2);
   gb_kdtree tx, ty;
-  if (gb_kdtree_build(&tx, x.x, x.n, x.d) != GB_OK) return gbL_error(L, "out of memory");
-  if (gb_kdtree_build(&ty, y.x, y.n, y.d) != GB_OK) {
-    gb_kdtree_free(&tx);
+  if (gb_kdtree_build(gbL_ctx(L), &tx, x.x, x.n, x.d) != GB_OK) return gbL_error(L, "out of memory");
+  if (gb_kdtree_build(gbL_ctx(L), &ty, y.x, y.n, y.d) != GB_OK) {
+    gb_kdtree_free(gbL_ctx(L), &tx);
     return gbL_error(L, "out of memory");
   }
   double *term = lua_newuserdatauv(L, sizeof(double) * (size_t)x.n, 0);
@@ -1329,13 +1329,13 @@ static int knn_kl(lua_State *L) {
   for (int64_t i = 0; i < x.n; i++) {
     double a[256], b[256];
     if (k > 256) { zero = 1; continue; }
-    gb_kdtree_knn(&tx, x.x + i * x.d, k, norm, i, a, NULL);
-    gb_kdtree_knn(&ty, x.x + i * x.d, k, norm, -1, b, NULL);
+    gb_kdtree_knn(gbL_ctx(L), &tx, x.x + i * x.d, k, norm, i, a, NULL);
+    gb_kdtree_knn(gbL_ctx(L), &ty, x.x + i * x.d, k, norm, -1, b, NULL);
     if (!(a[k - 1] > 0) || !(b[k - 1] > 0)) zero = 1;
     else term[i] = log(b[k - 1] / a[k - 1]);
   }
-  gb_kdtree_free(&tx);
-  gb_kdtree_free(&ty);
+  gb_kdtree_free(gbL_ctx(L), &tx);
+  gb_kdtree_free(gbL_ctx(L), &ty);
   if (zero) return coreerror(L, GB_EINVAL);
   double s = 0;
   for (int64_t i = 0; i < x.n; i++) s += term[i];
@@ -1382,7 +1382,7 @@ static int mixed_mi(lua_State *L) {
   for (int64_t r = 0; r < kept; r++)
     memcpy(pts + r * d, x.x + order[r] * d, sizeof(double) * (size_t)d);
   gb_kdtree all;
-  if (gb_kdtree_build(&all, pts, kept, (int)d) != GB_OK) return gbL_error(L, "out of memory");
+  if (gb_kdtree_build(gbL_ctx(L), &all, pts, kept, (int)d) != GB_OK) return gbL_error(L, "out of memory");
   double sum = 0;
   int st = GB_OK;
   for (int64_t a = 0, b; a < kept && st == GB_OK; a = b) {
@@ -1390,21 +1390,21 @@ static int mixed_mi(lua_State *L) {
     int64_t nclass = b - a;
     int kc = nclass - 1 < k ? (int)(nclass - 1) : k;
     gb_kdtree t;
-    if (gb_kdtree_build(&t, pts + a * d, nclass, (int)d) != GB_OK) { st = GB_ENOMEM; break; }
+    if (gb_kdtree_build(gbL_ctx(L), &t, pts + a * d, nclass, (int)d) != GB_OK) { st = GB_ENOMEM; break; }
     double part = 0;
 #pragma omp parallel for schedule(dynamic, 256) reduction(+ : part)
     for (int64_t r = 0; r < nclass; r++) {
       double dist[256];
-      gb_kdtree_knn(&t, pts + (a + r) * d, kc, GB_NORM_MAX, r, dist, NULL);
+      gb_kdtree_knn(gbL_ctx(L), &t, pts + (a + r) * d, kc, GB_NORM_MAX, r, dist, NULL);
       double m = (double)gb_kdtree_count(&all, pts + (a + r) * d, dist[kc - 1], 0, GB_NORM_MAX,
                                          a + r);
       part += gb_digamma((double)kc) - gb_digamma((double)nclass) - gb_digamma(m);
     }
-    gb_kdtree_free(&t);
+    gb_kdtree_free(gbL_ctx(L), &t);
     sum += part;
   }
-  gb_kdtree_free(&all);
-  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  gb_kdtree_free(gbL_ctx(L), &all);
+  if (st != GB_OK) return gbL_statuserror(L, NULL, st);
   return pushresult(L, gb_digamma((double)kept) + sum / (double)kept, 3);
 }
 
@@ -1461,7 +1461,7 @@ static int significance(lua_State *L) {
   int64_t exceed = 0;
   double nullsum = 0;
   for (int r = 0; r < permutations; r++) {
-    gb_rand_permutation(&g, n, idx, 0);
+    gb_rand_permutation(gbL_ctx(L), &g, n, idx, 0);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
     push_rows(L, 3, idx, n);
@@ -1475,7 +1475,7 @@ static int significance(lua_State *L) {
   int64_t half = n / 2;
   double submean = 0;
   for (int r = 0; r < boots; r++) {
-    gb_rand_permutation(&g, n, idx, 0);
+    gb_rand_permutation(gbL_ctx(L), &g, n, idx, 0);
     qsort(idx, (size_t)half, sizeof(int64_t), cmp_index);   /* keep the time order */
     lua_pushvalue(L, 1);
     push_rows(L, 2, idx, half);
@@ -1517,7 +1517,7 @@ static double *eigenvalues(lua_State *L, const double *a, int64_t d) {
   gb_array *A = gbL_newarray(L, GB_FLOAT64, 2, shape);
   memcpy(A->data, a, sizeof(double) * (size_t)(d * d));
   gb_array *w = gbL_newarray(L, GB_FLOAT64, 1, &d);
-  int st = gb_eigh(w, NULL, A);
+  int st = gb_eigh(gbL_ctx(L), w, NULL, A);
   if (st != GB_OK) gbL_error(L, "eigenvalues: %s", gb_strstatus(st));
   return (double *)w->data;
 }

@@ -91,10 +91,28 @@ gb_array *gbL_checkvector(lua_State *L, int idx, const char *what);
 /* A 1-based axis (negative counts from the end) turned into 0-based. */
 int gbL_checkaxis(lua_State *L, int idx, int ndim);
 
-/* Raise "fname: message" for a failed kernel status. */
+/*
+** The native context (ctx.h) of the state L belongs to: the interpreter
+** installs its state's context with gbL_setctx; a plain lua_State (gibbs.so
+** in a stock lua5.4) gets one owned by Lua on first use.  Pass it to every
+** kernel.
+*/
+gb_ctx *gbL_ctx(lua_State *L);
+void gbL_setctx(lua_State *L, gb_ctx *ctx);
+
+/*
+** Raise "fname: message" for a failed kernel status (fname NULL: the
+** running function's public name).  The message says why a stop happened
+** (interrupted, time limit, memory limit, which library failed to load).
+*/
 int gbL_statuserror(lua_State *L, const char *fname, int status);
 
-/* Raise the "interrupted" error if the interrupt flag is set. */
+/* Raise the value at the top as an error that carries a status, which
+   gbL_errstatus reads back from the same value (GB_OK for any other). */
+int gbL_raise(lua_State *L, int status);
+int gbL_errstatus(lua_State *L, int idx);
+
+/* Raise the stop error if the context was interrupted or timed out. */
 void gbL_checkinterrupt(lua_State *L);
 
 /* Push a Lua number (integer for int64/bool-as-boolean) for one element. */

@@ -99,7 +99,7 @@ int gbL_map(lua_State *L, int first, int nin, int iout, gbL_mapfn fn, const void
     const gb_array *src = in[k];
     if (!gb_same_view(dst, in[k]) && gb_overlaps(dst, in[k])) {
       gb_array *c = gbL_newlike(L, in[k], GB_FLOAT64);
-      gb_copy(c, in[k]);
+      gb_copy(gbL_ctx(L), c, in[k]);
       src = c;
     }
     gb_broadcast_to(src, nd, shape, &view[k + 1]);
@@ -117,7 +117,7 @@ int gbL_map(lua_State *L, int first, int nin, int iout, gbL_mapfn fn, const void
       }
     } while (gb_iter_next(&it));
   }
-  if (dst != out) gb_copy(out, dst);
+  if (dst != out) gb_copy(gbL_ctx(L), out, dst);
   lua_pushvalue(L, ires);
   return 1;
 }

@@ -1016,7 +1016,7 @@ static int l_simulate(lua_State *L) {
     ((double *)sur->data)[t] = bits;
     total += bits;
     if ((t & 255) == 255) {
-      gb_progress_step((double)t);
+      gb_progress_step(gbL_ctx(L), (double)t);
       gbL_checkinterrupt(L);
     }
   }

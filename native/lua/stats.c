@@ -148,8 +148,8 @@ static int d_sample(lua_State *L) {
   else g = gbL_optrng(L, 0);
   if (lua_isnoneornil(L, ishape)) {
     union { double d; int64_t i; } v;
-    int st = gb_family_sample(d->f, d->par, g, &v, 1);
-    if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+    int st = gb_family_sample(gbL_ctx(L), d->f, d->par, g, &v, 1);
+    if (st != GB_OK) return gbL_statuserror(L, NULL, st);
     if (d->f->discrete) lua_pushinteger(L, (lua_Integer)v.i);
     else lua_pushnumber(L, v.d);
     return 1;
@@ -157,8 +157,8 @@ static int d_sample(lua_State *L) {
   int64_t shape[GB_MAXDIM];
   int nd = gbL_checkshape(L, ishape, shape);
   gb_array *a = gbL_newarray(L, d->f->discrete ? GB_INT64 : GB_FLOAT64, nd, shape);
-  int st = gb_family_sample(d->f, d->par, g, a->data, a->size);
-  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  int st = gb_family_sample(gbL_ctx(L), d->f, d->par, g, a->data, a->size);
+  if (st != GB_OK) return gbL_statuserror(L, NULL, st);
   return 1;
 }
 
@@ -187,7 +187,7 @@ static int describe(lua_State *L) {
     return gbL_error(L, "x must be an array or a table of numbers, got %s", luaL_typename(L, 1));
   gb_array *a = gbL_toarray(L, 1, GB_FLOAT64);
   gb_array *flat = gbL_newlike(L, a, GB_FLOAT64);     /* C order: any shape, flattened */
-  gb_copy(flat, a);
+  gb_copy(gbL_ctx(L), flat, a);
   double *x = (double *)flat->data;
   n = flat->size;
   if (n == 0) return gbL_error(L, "x is empty");
@@ -269,7 +269,7 @@ static int ks_test(lua_State *L) {
     if ((i & 65535) == 65535) gbL_checkinterrupt(L);
   }
   lua_pushnumber(L, D);
-  lua_pushnumber(L, gb_kolmogorov_sf(n, D));
+  lua_pushnumber(L, gb_kolmogorov_sf(gbL_ctx(L), n, D));
   return 2;
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "blas.h"
 #include "internal.h"
 
 /* Buffers ------------------------------------------------------------------ */
@@ -228,7 +229,7 @@ gb_array *gbL_toarray(lua_State *L, int idx, int dtype) {
   if (a) {
     if (dtype < 0 || dtype == a->dtype) return a;
     gb_array *b = gbL_newlike(L, a, dtype);
-    gb_copy(b, a);
+    gb_copy(gbL_ctx(L), b, a);
     lua_replace(L, idx);
     return b;
   }
@@ -265,7 +266,7 @@ gb_array *gbL_checkvector(lua_State *L, int idx, const char *what) {
   if (src) {
     if (src->ndim != 1) gbL_error(L, "%s must be 1-D, got %d dimensions", what, src->ndim);
     gb_array *v = gbL_newarray(L, GB_FLOAT64, 1, src->shape);
-    gb_copy(v, src);
+    gb_copy(gbL_ctx(L), v, src);
     return v;
   }
   if (lua_type(L, idx) != LUA_TTABLE)
@@ -332,13 +333,93 @@ int gbL_checkaxis(lua_State *L, int idx, int ndim) {
   return (int)a0;
 }
 
+/* The context ------------------------------------------------------------------ */
+
+static const char ctx_key = 'c';       /* registry: light userdata, the context */
+static const char owner_key = 'o';     /* registry: the userdata owning it, if Lua does */
+static const char errmsg_key = 'm';    /* registry: the last message raised for a status */
+static const char errstatus_key = 's';
+
+static int ctx_gc(lua_State *L) {
+  gb_ctx **box = lua_touserdata(L, 1);
+  gb_ctx_free(*box);
+  *box = NULL;
+  return 0;
+}
+
+void gbL_setctx(lua_State *L, gb_ctx *ctx) {
+  lua_pushlightuserdata(L, ctx);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &ctx_key);
+}
+
+gb_ctx *gbL_ctx(lua_State *L) {
+  gb_ctx *ctx;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &ctx_key);
+  ctx = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (ctx) return ctx;
+  /* a plain lua_State (gibbs.so in a stock lua5.4): Lua owns the context */
+  gb_ctx **box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  lua_newtable(L);
+  lua_pushcfunction(L, ctx_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  if (!(*box = gb_ctx_new())) luaL_error(L, "not enough memory");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &owner_key);
+  gbL_setctx(L, *box);
+  return *box;
+}
+
+/* Errors that carry a status ------------------------------------------------------- */
+
+int gbL_raise(lua_State *L, int status) {
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &errmsg_key);
+  lua_pushinteger(L, status);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &errstatus_key);
+  return lua_error(L);
+}
+
+int gbL_errstatus(lua_State *L, int idx) {
+  int st = GB_OK;
+  idx = lua_absindex(L, idx);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &errmsg_key);
+  if (!lua_isnil(L, -1) && lua_rawequal(L, -1, idx)) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &errstatus_key);
+    st = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return st;
+}
+
+/* The message for a kernel's status, with the context's reason for a stop. */
+static const char *status_message(lua_State *L, int status) {
+  gb_ctx *ctx = gbL_ctx(L);
+  if ((status == GB_EINTERRUPTED || status == GB_ETIMEOUT) &&
+      gb_ctx_stopped(ctx) == GB_ETIMEOUT)
+    return "time limit exceeded";
+  if (status == GB_ENOMEM && gb_ctx_limit_hit(ctx))
+    return lua_pushfstring(L, "memory limit of %I bytes exceeded",
+                           (lua_Integer)gb_ctx_limit(ctx));
+  if (status == GB_ENOLIB) return gb_blas_error();
+  return gb_strstatus(status);
+}
+
 int gbL_statuserror(lua_State *L, const char *fname, int status) {
-  if (fname) return luaL_error(L, "%s: %s", fname, gb_strstatus(status));
-  return gbL_error(L, "%s", gb_strstatus(status));
+  const char *msg = status_message(L, status);
+  if (fname) lua_pushfstring(L, "%s: %s", fname, msg);
+  else {
+    gbL_pushfuncname(L);
+    lua_pushfstring(L, "%s: %s", lua_tostring(L, -1), msg);
+  }
+  return gbL_raise(L, status == GB_ETIMEOUT ? GB_EINTERRUPTED : status);
 }
 
 void gbL_checkinterrupt(lua_State *L) {
-  if (gb_interrupted()) gbL_error(L, "interrupted");
+  int st = gb_ctx_stopped(gbL_ctx(L));
+  if (st != GB_OK) gbL_statuserror(L, NULL, st);
 }
 
 void gbL_pushelement(lua_State *L, int dtype, const char *p) {
@@ -479,8 +560,7 @@ void gbL_setfuncs(lua_State *L, int idx, const luaL_Reg *l) {
 /* Progress reports that end with the C function that began them ---------------- */
 
 static int progress_close(lua_State *L) {
-  (void)L;
-  gb_progress_end();
+  gb_progress_end(gbL_ctx(L));
   return 0;
 }
 
@@ -491,7 +571,7 @@ void gbL_progress_begin(lua_State *L, const char *what, double total) {
     lua_setfield(L, -2, "__close");
   }
   lua_setmetatable(L, -2);
-  gb_progress_begin(what, total);
+  gb_progress_begin(gbL_ctx(L), what, total);
   lua_toclose(L, -1);
 }
 
