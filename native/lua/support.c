@@ -430,6 +430,157 @@ void gbL_pushelement(lua_State *L, int dtype, const char *p) {
   }
 }
 
+/* Options tables ------------------------------------------------------------------ */
+
+int gbL_opts(lua_State *L, int idx, const char *const known[]) {
+  if (lua_isnoneornil(L, idx)) return 0;
+  if (!lua_istable(L, idx) || gbL_testarray(L, idx))
+    gbL_error(L, "options must be a table, got %s", luaL_typename(L, idx));
+  idx = lua_absindex(L, idx);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+    int found = 0;
+    lua_pop(L, 1);
+    for (int i = 0; k && known[i] && !found; i++) found = strcmp(k, known[i]) == 0;
+    if (!found) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; known[i]; i++) {
+        if (i) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, known[i]);
+      }
+      luaL_pushresult(&b);
+      if (k) gbL_error(L, "unknown option '%s' (expected %s)", k, lua_tostring(L, -1));
+      gbL_error(L, "options must have string keys (%s), got a %s key", lua_tostring(L, -1),
+                luaL_typename(L, -2));
+    }
+  }
+  return 1;
+}
+
+/* opts[key] pushed (nil when there is no table); returns its type. */
+static int optfield(lua_State *L, int idx, const char *key) {
+  if (lua_isnoneornil(L, idx)) {
+    lua_pushnil(L);
+    return LUA_TNIL;
+  }
+  return lua_getfield(L, idx, key);
+}
+
+static int opttypeerror(lua_State *L, const char *key, const char *what) {
+  return gbL_error(L, "option %s must be %s, got %s", key, what, luaL_typename(L, -1));
+}
+
+double gbL_optnum(lua_State *L, int idx, const char *key, double def) {
+  int t = optfield(L, idx, key);
+  double v = def;
+  if (t == LUA_TNUMBER) v = lua_tonumber(L, -1);
+  else if (t != LUA_TNIL) opttypeerror(L, key, "a number");
+  lua_pop(L, 1);
+  return v;
+}
+
+lua_Integer gbL_optint(lua_State *L, int idx, const char *key, lua_Integer def,
+                       lua_Integer lo, lua_Integer hi) {
+  int t = optfield(L, idx, key);
+  lua_Integer v = def;
+  if (t == LUA_TNUMBER) {
+    int isint;
+    v = lua_tointegerx(L, -1, &isint);
+    if (!isint || v < lo || v > hi) {
+      if (hi == LUA_MAXINTEGER)
+        gbL_error(L, "option %s must be an integer of at least %lld, got %s", key,
+                  (long long)lo, lua_tostring(L, -1));
+      gbL_error(L, "option %s must be an integer from %lld to %lld, got %s", key,
+                (long long)lo, (long long)hi, lua_tostring(L, -1));
+    }
+  } else if (t != LUA_TNIL) {
+    opttypeerror(L, key, "an integer");
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+int gbL_optbool(lua_State *L, int idx, const char *key, int def) {
+  int t = optfield(L, idx, key), v = def;
+  if (t == LUA_TBOOLEAN) v = lua_toboolean(L, -1);
+  else if (t != LUA_TNIL) opttypeerror(L, key, "a boolean");
+  lua_pop(L, 1);
+  return v;
+}
+
+const char *gbL_optstr(lua_State *L, int idx, const char *key, const char *def) {
+  int t = optfield(L, idx, key);
+  const char *v = def;
+  if (t == LUA_TSTRING) v = lua_tostring(L, -1);   /* kept alive by the table */
+  else if (t != LUA_TNIL) opttypeerror(L, key, "a string");
+  lua_pop(L, 1);
+  return v;
+}
+
+/* The index of s in names, or an error listing them; what names the value. */
+static int findname(lua_State *L, const char *s, const char *const names[], const char *what) {
+  luaL_Buffer b;
+  for (int i = 0; names[i]; i++)
+    if (strcmp(s, names[i]) == 0) return i;
+  luaL_buffinit(L, &b);
+  for (int i = 0; names[i]; i++) {
+    if (i) luaL_addstring(&b, ", ");
+    luaL_addchar(&b, '"');
+    luaL_addstring(&b, names[i]);
+    luaL_addchar(&b, '"');
+  }
+  luaL_pushresult(&b);
+  return gbL_error(L, "%s must be one of %s, got \"%s\"", what, lua_tostring(L, -1), s);
+}
+
+int gbL_optenum(lua_State *L, int idx, const char *key, const char *def,
+                const char *const names[]) {
+  const char *s = gbL_optstr(L, idx, key, def);
+  char what[96];
+  snprintf(what, sizeof what, "option %s", key);
+  return findname(L, s, names, what);
+}
+
+int gbL_checkenum(lua_State *L, int arg, const char *def, const char *const names[]) {
+  const char *s = def ? luaL_optstring(L, arg, def) : luaL_checkstring(L, arg);
+  char what[32];
+  snprintf(what, sizeof what, "argument %d", arg);
+  return findname(L, s, names, what);
+}
+
+/* Calling Lua from a kernel ----------------------------------------------------- */
+
+void gbL_callback_init(lua_State *L, gbL_callback *cb, int fn) {
+  cb->L = L;
+  cb->ctx = gbL_ctx(L);
+  cb->fn = lua_absindex(L, fn);
+  lua_pushnil(L);                  /* the slot that keeps a failed call's error */
+  cb->err = lua_gettop(L);
+}
+
+int gbL_callback_call(gbL_callback *cb, int nargs, int nresults) {
+  lua_State *L = cb->L;
+  int st;
+  lua_pushvalue(L, cb->fn);
+  lua_insert(L, -1 - nargs);
+  if (lua_pcall(L, nargs, nresults, 0) == LUA_OK) return GB_OK;
+  lua_replace(L, cb->err);
+  /* an interrupt or a time limit that ended the callback ends the kernel too */
+  st = gb_ctx_stopped(cb->ctx);
+  return st != GB_OK ? st : GB_ECALLBACK;
+}
+
+int gbL_callback_fail(gbL_callback *cb, const char *fname, int status) {
+  lua_State *L = cb->L;
+  if (status == GB_ECALLBACK) {
+    lua_pushvalue(L, cb->err);
+    return lua_error(L);           /* the callback's own error, as it raised it */
+  }
+  return gbL_statuserror(L, fname, status);
+}
+
 /* Errors naming the function ------------------------------------------------- */
 
 /* Search t (at the top) for the value at fidx; push "prefix.key" if found. */
