@@ -49,26 +49,25 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   void *p;
   if (ptr == NULL) osize = 0;
   if (nsize == 0) {
-    if (osize < BIG_BLOCK || !gb_ctx_keep(G->ctx, ptr, osize)) {
-      free(ptr);
-      gb_ctx_discharge(G->ctx, osize);
-    }
+    if (osize < BIG_BLOCK || !gb_ctx_keep(G->ctx, ptr, osize)) free(ptr);
+    gb_ctx_discharge_host(G->ctx, osize);
     return NULL;
   }
   if (nsize <= osize) {
     p = realloc(ptr, nsize);
-    if (p) gb_ctx_discharge(G->ctx, osize - nsize);
+    if (p) gb_ctx_discharge_host(G->ctx, osize - nsize);
     return p;
   }
-  if (ptr == NULL && (p = gb_ctx_take(G->ctx, nsize))) return p;
-  if (!gb_ctx_charge(G->ctx, nsize - osize))
+  if (!gb_ctx_charge_host(G->ctx, nsize - osize))
     return NULL;            /* Lua collects and retries, then raises "not enough memory" */
-  p = realloc(ptr, nsize);
+  p = ptr == NULL && nsize >= BIG_BLOCK ? gb_ctx_take(G->ctx, nsize) : NULL;
+  if (!p) p = realloc(ptr, nsize);
   if (!p) {                 /* the system is short: give the cache back and retry */
     gb_ctx_drop(G->ctx);
     p = realloc(ptr, nsize);
   }
-  if (!p) gb_ctx_discharge(G->ctx, nsize - osize);
+  if (!p) gb_ctx_discharge_host(G->ctx, nsize - osize);
+  else if (ptr == NULL && nsize >= BIG_BLOCK) gb_ctx_advise(p, nsize);
   return p;
 }
 

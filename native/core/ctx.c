@@ -33,7 +33,8 @@ struct gb_ctx {
   int threads;
 
   size_t limit;
-  atomic_size_t used;
+  size_t host;                     /* the state's own allocator (one thread) */
+  atomic_size_t scratch;           /* kernels' blocks and the cache */
   atomic_size_t peak;
   atomic_int limit_hit;
 
@@ -141,58 +142,91 @@ int gb_threads(const gb_ctx *ctx, double work) {
 
 void gb_ctx_set_limit(gb_ctx *ctx, size_t bytes) { if (ctx) ctx->limit = bytes; }
 size_t gb_ctx_limit(const gb_ctx *ctx) { return ctx ? ctx->limit : 0; }
-size_t gb_ctx_used(const gb_ctx *ctx) { return ctx ? atomic_load(&((gb_ctx *)ctx)->used) : 0; }
-size_t gb_ctx_peak(const gb_ctx *ctx) { return ctx ? atomic_load(&((gb_ctx *)ctx)->peak) : 0; }
-void gb_ctx_reset_peak(gb_ctx *ctx) { if (ctx) atomic_store(&ctx->peak, atomic_load(&ctx->used)); }
 int gb_ctx_limit_hit(const gb_ctx *ctx) { return ctx && atomic_load(&((gb_ctx *)ctx)->limit_hit); }
+
+/* The host's count is written by one thread only; others read it as it is. */
+static size_t host_bytes(const gb_ctx *ctx) {
+  return __atomic_load_n(&ctx->host, __ATOMIC_RELAXED);
+}
+
+size_t gb_ctx_used(const gb_ctx *ctx) {
+  return ctx ? host_bytes(ctx) + atomic_load(&((gb_ctx *)ctx)->scratch) : 0;
+}
+
+size_t gb_ctx_peak(const gb_ctx *ctx) { return ctx ? atomic_load(&((gb_ctx *)ctx)->peak) : 0; }
+void gb_ctx_reset_peak(gb_ctx *ctx) { if (ctx) atomic_store(&ctx->peak, gb_ctx_used(ctx)); }
 
 static void note_peak(gb_ctx *ctx, size_t now) {
   size_t p = atomic_load_explicit(&ctx->peak, memory_order_relaxed);
   while (now > p && !atomic_compare_exchange_weak(&ctx->peak, &p, now)) {}
 }
 
-/* Count n bytes unless that passes the limit. */
+static int fits(const gb_ctx *ctx, size_t used, size_t n) {
+  return !ctx->limit || (n <= ctx->limit && used <= ctx->limit - n);
+}
+
+/* Count n scratch bytes unless that passes the limit. */
 static int try_charge(gb_ctx *ctx, size_t n) {
-  size_t u = atomic_load_explicit(&ctx->used, memory_order_relaxed);
+  size_t s = atomic_load_explicit(&ctx->scratch, memory_order_relaxed);
   do {
-    if (ctx->limit && (n > ctx->limit || u > ctx->limit - n)) return 0;
-  } while (!atomic_compare_exchange_weak(&ctx->used, &u, u + n));
-  note_peak(ctx, u + n);
+    if (!fits(ctx, host_bytes(ctx) + s, n)) return 0;
+  } while (!atomic_compare_exchange_weak(&ctx->scratch, &s, s + n));
+  note_peak(ctx, host_bytes(ctx) + s + n);
   return 1;
 }
 
-int gb_ctx_charge(gb_ctx *ctx, size_t n) {
-  if (!ctx) return 1;
-  if (!ctx->limit) {
-    note_peak(ctx, atomic_fetch_add(&ctx->used, n) + n);
-    return 1;
-  }
-  if (try_charge(ctx, n)) return 1;
-  if (ctx->cached) {                 /* cached blocks make room first */
+/* A charge refused: cached blocks make room first, then the limit is hit. */
+static int refused(gb_ctx *ctx, int (*retry)(gb_ctx *, size_t), size_t n) {
+  if (ctx->cached) {
     gb_ctx_drop(ctx);
-    if (try_charge(ctx, n)) return 1;
+    if (retry(ctx, n)) return 1;
   }
   atomic_store(&ctx->limit_hit, 1);
   return 0;
 }
 
+int gb_ctx_charge(gb_ctx *ctx, size_t n) {
+  if (!ctx) return 1;
+  if (!ctx->limit) {
+    note_peak(ctx, host_bytes(ctx) + atomic_fetch_add(&ctx->scratch, n) + n);
+    return 1;
+  }
+  return try_charge(ctx, n) || refused(ctx, try_charge, n);
+}
+
 void gb_ctx_discharge(gb_ctx *ctx, size_t n) {
-  if (ctx) atomic_fetch_sub(&ctx->used, n);
+  if (ctx) atomic_fetch_sub(&ctx->scratch, n);
+}
+
+static int try_charge_host(gb_ctx *ctx, size_t n) {
+  size_t used = ctx->host + atomic_load_explicit(&ctx->scratch, memory_order_relaxed);
+  if (!fits(ctx, used, n)) return 0;
+  __atomic_store_n(&ctx->host, ctx->host + n, __ATOMIC_RELAXED);
+  if (used + n > atomic_load_explicit(&ctx->peak, memory_order_relaxed)) note_peak(ctx, used + n);
+  return 1;
+}
+
+int gb_ctx_charge_host(gb_ctx *ctx, size_t n) {
+  return try_charge_host(ctx, n) || refused(ctx, try_charge_host, n);
+}
+
+void gb_ctx_discharge_host(gb_ctx *ctx, size_t n) {
+  __atomic_store_n(&ctx->host, ctx->host - n, __ATOMIC_RELAXED);
 }
 
 /* The cache of big blocks: a freed block is kept when a later request of
-   its size (or up to a quarter less) may take it. */
+   its size (or up to a quarter less) may take it.  Cached bytes are
+   counted as scratch. */
 void *gb_ctx_take(gb_ctx *ctx, size_t n) {
   void *p = NULL;
-  if (!ctx || n < BIG) return NULL;
+  if (!ctx || n < BIG || !ctx->cached) return NULL;
   pthread_mutex_lock(&ctx->lock);
   for (int i = 0; i < SLOTS; i++)
     if (ctx->cache[i].p && ctx->cache[i].size >= n && ctx->cache[i].size - n <= n / 4) {
       p = ctx->cache[i].p;
       ctx->cache[i].p = NULL;
       ctx->cached -= ctx->cache[i].size;
-      /* it now counts as n bytes */
-      atomic_fetch_sub(&ctx->used, ctx->cache[i].size - n);
+      atomic_fetch_sub(&ctx->scratch, ctx->cache[i].size);
       break;
     }
   pthread_mutex_unlock(&ctx->lock);
@@ -223,6 +257,7 @@ int gb_ctx_keep(gb_ctx *ctx, void *p, size_t n) {
   ctx->cache[slot].p = p;
   ctx->cache[slot].size = n;
   ctx->cached += n;
+  atomic_fetch_add(&ctx->scratch, n);
   pthread_mutex_unlock(&ctx->lock);
   for (int i = 0; i < nout; i++) {
     free(out[i]);
@@ -257,6 +292,10 @@ static void advise_huge(void *p, size_t n) {
   if (hi > lo) madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 }
 
+void gb_ctx_advise(void *p, size_t n) {
+  if (n >= BIG) advise_huge(p, n);
+}
+
 /*
 ** Scratch blocks carry a header just below the aligned pointer: the start
 ** of the malloc'd block and its size, so that gb_free can count it back.
@@ -265,24 +304,22 @@ typedef struct header { void *raw; size_t size; } header;
 
 void *gb_alloc(gb_ctx *ctx, size_t n) {
   size_t total;
-  char *raw = NULL;
+  char *raw;
   uintptr_t p;
   if (n > SIZE_MAX - ALIGN - sizeof(header)) return NULL;
   total = n + ALIGN + sizeof(header);
-  if (total >= BIG) raw = gb_ctx_take(ctx, total);
-  if (!raw) {
-    if (!gb_ctx_charge(ctx, total)) return NULL;
+  if (!gb_ctx_charge(ctx, total)) return NULL;
+  raw = gb_ctx_take(ctx, total);
+  if (!raw) raw = malloc(total);
+  if (!raw && ctx && ctx->cached) {
+    gb_ctx_drop(ctx);
     raw = malloc(total);
-    if (!raw && ctx && ctx->cached) {
-      gb_ctx_drop(ctx);
-      raw = malloc(total);
-    }
-    if (!raw) {
-      gb_ctx_discharge(ctx, total);
-      return NULL;
-    }
-    if (total >= BIG) advise_huge(raw, total);
   }
+  if (!raw) {
+    gb_ctx_discharge(ctx, total);
+    return NULL;
+  }
+  gb_ctx_advise(raw, total);
   p = ((uintptr_t)raw + sizeof(header) + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
   ((header *)p)[-1].raw = raw;
   ((header *)p)[-1].size = total;
@@ -304,7 +341,6 @@ void gb_free(gb_ctx *ctx, void *p) {
   header h;
   if (!p) return;
   h = ((header *)p)[-1];
-  if (h.size >= BIG && gb_ctx_keep(ctx, h.raw, h.size)) return;
-  free(h.raw);
+  if (!(h.size >= BIG && gb_ctx_keep(ctx, h.raw, h.size))) free(h.raw);
   gb_ctx_discharge(ctx, h.size);
 }

@@ -78,9 +78,9 @@ int gb_threads(const gb_ctx *ctx, double work);
 
 /*
 ** The context keeps one account of the state's bytes: what its Lua
-** allocator holds (reported by the state through gb_ctx_charge) and the
-** kernels' scratch (gb_alloc).  With a limit, an allocation that would pass
-** it fails: gb_alloc returns NULL, the kernel returns GB_ENOMEM, and
+** allocator holds (reported by the state through gb_ctx_charge_host) and
+** the kernels' scratch (gb_alloc).  With a limit, an allocation that would
+** pass it fails: gb_alloc returns NULL, the kernel returns GB_ENOMEM, and
 ** gb_ctx_limit_hit tells the binding to say "memory limit" rather than
 ** "not enough memory".
 */
@@ -91,10 +91,14 @@ size_t gb_ctx_peak(const gb_ctx *ctx);               /* highest since reset */
 void gb_ctx_reset_peak(gb_ctx *ctx);
 int gb_ctx_limit_hit(const gb_ctx *ctx);             /* since gb_ctx_clear */
 
-/* Count n more bytes (1) or refuse them because of the limit (0); and give
-   them back.  Safe from several threads. */
+/* Count n more bytes (1) or refuse them because of the limit (0), and give
+   them back.  gb_ctx_charge is safe from any thread; the _host pair is the
+   state's own allocator's, called from the one thread that runs it, and
+   costs no atomic read-modify-write. */
 int gb_ctx_charge(gb_ctx *ctx, size_t n);
 void gb_ctx_discharge(gb_ctx *ctx, size_t n);
+int gb_ctx_charge_host(gb_ctx *ctx, size_t n);
+void gb_ctx_discharge_host(gb_ctx *ctx, size_t n);
 
 /*
 ** Scratch memory: GB_ALIGN-aligned, counted, NULL when the limit or the
@@ -109,14 +113,17 @@ void *gb_zalloc_n(gb_ctx *ctx, size_t count, size_t size); /* zeroed */
 void gb_free(gb_ctx *ctx, void *p);                         /* NULL: nothing */
 
 /*
-** Big blocks of the state's own allocator (plain malloc'd blocks of a known
-** size): gb_ctx_take returns a cached block of n bytes or somewhat more, or
-** NULL; gb_ctx_keep caches a block being freed (1) or declines (0: free it).
-** Cached bytes stay counted, so the cache never lets the state pass its
-** limit; gb_ctx_drop empties it.
+** Big blocks (4 MiB and more) of plain malloc, shared by the scratch
+** allocator and the state's: gb_ctx_take returns a cached block of n bytes
+** or up to a quarter more (else NULL), which the caller then counts as its
+** own n bytes; gb_ctx_keep caches a block being freed (1; the caller stops
+** counting it, the cache counts it) or declines (0: free it).  Cached bytes
+** count against the limit, and are dropped before a charge is refused.
+** gb_ctx_advise asks for huge pages on a fresh big block.
 */
 void *gb_ctx_take(gb_ctx *ctx, size_t n);
 int gb_ctx_keep(gb_ctx *ctx, void *p, size_t n);
 void gb_ctx_drop(gb_ctx *ctx);
+void gb_ctx_advise(void *p, size_t n);
 
 #endif
