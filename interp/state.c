@@ -24,6 +24,8 @@ struct gibbs_State {
   int why;                   /* GIBBS_* code of the last budget stop */
   int interactive;           /* SIGINT interrupts runs */
   char *error;               /* last error message with traceback */
+  lua_State *volatile resumed[16];   /* coroutines being resumed, innermost last */
+  volatile int nresumed;
 };
 
 /* Instructions between two looks at the clock and the interrupt flag. */
@@ -85,7 +87,11 @@ static void arm_hook(lua_State *L, gibbs_State *G) {
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   gibbs_State *G = *extraspace(L);
   (void)ar;
-  if (!G || !G->running) return;
+  if (!G) return;
+  if (!G->running) {         /* a coroutine left with an interrupt's hook */
+    arm_hook(L, G);
+    return;
+  }
   if (gb_interrupted(G->ctx)) {
     arm_hook(L, G);   /* undo the count-1 hook an interrupt may have set */
     G->why = GIBBS_EINTERRUPTED;
@@ -111,6 +117,11 @@ void gibbs_interrupt(gibbs_State *G) {
   /* lua_sethook is the one Lua call safe from a signal or another thread;
      with a count of 1 the hook runs at the next instruction. */
   if (G->L) lua_sethook(G->L, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  /* the coroutine running now has a hook of its own (new ones copy their
+     creator's); a coroutine being resumed is alive, held by its resumer */
+  int n = G->nresumed;
+  if (n > 0 && n <= 16 && G->resumed[n - 1])
+    lua_sethook(G->resumed[n - 1], budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 /* Ctrl-C: while an interactive state runs, SIGINT interrupts it (as in
@@ -121,6 +132,158 @@ static void on_sigint(int sig) {
   gibbs_State *G = sigint_state;
   signal(sig, SIG_DFL);     /* a second Ctrl-C kills a stuck process */
   if (G) gibbs_interrupt(G);
+}
+
+/* Protected calls and coroutines under the budgets ----------------------------- */
+
+/*
+** Once an interrupt, the time limit or the instruction budget has stopped a
+** run, the run must end: pcall, xpcall and coroutine.resume would otherwise
+** catch the stop's error and carry on.  These replacements re-raise it, and
+** refuse to start anything once stopped.  They keep the originals' results
+** and yields (the continuation is the same function).
+*/
+static int stopped(lua_State *L) {
+  gibbs_State *G = *extraspace(L);
+  return G && G->running && G->why == GIBBS_EINTERRUPTED;
+}
+
+static int stop_again(lua_State *L) {
+  gibbs_State *G = *extraspace(L);
+  if (gb_ctx_stopped(G->ctx) == GB_ETIMEOUT)
+    lua_pushfstring(L, "time limit of %f seconds exceeded", G->time_limit);
+  else if (gb_interrupted(G->ctx))
+    lua_pushliteral(L, "interrupted");
+  else
+    lua_pushfstring(L, "instruction budget of %I exhausted", (lua_Integer)G->instr_limit);
+  return gbL_raise(L, GB_EINTERRUPTED);
+}
+
+static int pcall_done(lua_State *L, int status, lua_KContext base) {
+  if (status == LUA_OK || status == LUA_YIELD) return lua_gettop(L) - (int)base;
+  if (stopped(L)) return lua_error(L);     /* the stop's own error goes on */
+  lua_pushboolean(L, 0);
+  lua_pushvalue(L, -2);
+  return 2;
+}
+
+static int guarded_pcall(lua_State *L) {
+  luaL_checkany(L, 1);
+  if (stopped(L)) return stop_again(L);
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  return pcall_done(L, lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, pcall_done), 0);
+}
+
+static int guarded_xpcall(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  if (stopped(L)) return stop_again(L);
+  lua_pushboolean(L, 1);
+  lua_pushvalue(L, 1);
+  lua_rotate(L, 3, 2);                     /* handler, true, f, args... */
+  return pcall_done(L, lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, pcall_done), 2);
+}
+
+/* Resume co with narg values from L; the results (or the error value, and
+   -1) are moved onto L.  Checks as lcorolib does. */
+static int resume(lua_State *L, lua_State *co, int narg) {
+  gibbs_State *G = *extraspace(L);
+  int status, nres;
+  lua_Debug ar;
+  if (co == L || (lua_status(co) == LUA_OK && lua_getstack(co, 0, &ar))) {
+    lua_pushliteral(L, "cannot resume non-suspended coroutine");
+    return -1;
+  }
+  if (lua_status(co) == LUA_OK && lua_gettop(co) == 0) {
+    lua_pushliteral(L, "cannot resume dead coroutine");
+    return -1;
+  }
+  if (lua_status(co) != LUA_OK && lua_status(co) != LUA_YIELD) {
+    lua_pushliteral(L, "cannot resume dead coroutine");
+    return -1;
+  }
+  if (!lua_checkstack(co, narg)) {
+    lua_pushliteral(L, "too many arguments to resume");
+    return -1;
+  }
+  lua_xmove(L, co, narg);
+  if (G && G->nresumed < 16) G->resumed[G->nresumed] = co;
+  if (G) G->nresumed++;
+  if (G && gb_interrupted(G->ctx) && G->running)   /* an interrupt came first */
+    lua_sethook(co, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  status = lua_resume(co, L, narg, &nres);
+  if (G) G->nresumed--;
+  if (status == LUA_OK || status == LUA_YIELD) {
+    if (!lua_checkstack(L, nres + 1)) {
+      lua_pop(co, nres);
+      lua_pushliteral(L, "too many results to resume");
+      return -1;
+    }
+    lua_xmove(co, L, nres);
+    return nres;
+  }
+  lua_xmove(co, L, 1);
+  return -1;
+}
+
+static int guarded_resume(lua_State *L) {
+  lua_State *co = lua_tothread(L, 1);
+  int n;
+  luaL_argexpected(L, co, 1, "coroutine");
+  if (stopped(L)) return stop_again(L);
+  n = resume(L, co, lua_gettop(L) - 1);
+  if (n < 0) {
+    if (stopped(L)) return lua_error(L);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  lua_insert(L, -(n + 1));
+  return n + 1;
+}
+
+static int wrapped_call(lua_State *L) {
+  lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+  int n = resume(L, co, lua_gettop(L));
+  if (n >= 0) return n;
+  if (!stopped(L)) {
+    int st = lua_status(co);
+    if (st != LUA_OK && st != LUA_YIELD) {   /* close its pending variables */
+      lua_resetthread(co);
+      lua_xmove(co, L, 1);
+    }
+    if (lua_type(L, -1) == LUA_TSTRING) {    /* where, as coroutine.wrap says */
+      luaL_where(L, 1);
+      lua_insert(L, -2);
+      lua_concat(L, 2);
+    }
+  }
+  return lua_error(L);
+}
+
+static int guarded_wrap(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_State *co = lua_newthread(L);
+  lua_pushvalue(L, 1);
+  lua_xmove(L, co, 1);
+  lua_pushcclosure(L, wrapped_call, 1);
+  return 1;
+}
+
+static void guard_calls(lua_State *L) {
+  lua_pushcfunction(L, guarded_pcall);
+  lua_setglobal(L, "pcall");
+  lua_pushcfunction(L, guarded_xpcall);
+  lua_setglobal(L, "xpcall");
+  if (lua_getglobal(L, "coroutine") == LUA_TTABLE) {
+    lua_pushcfunction(L, guarded_resume);
+    lua_setfield(L, -2, "resume");
+    lua_pushcfunction(L, guarded_wrap);
+    lua_setfield(L, -2, "wrap");
+  }
+  lua_pop(L, 1);
 }
 
 /* Opening ------------------------------------------------------------------- */
@@ -146,6 +309,7 @@ static int wanted(const char *list, const char *name) {
 static int open_selected(lua_State *L) {
   const char *list = lua_touserdata(L, 1);
   luaL_openlibs(L);
+  guard_calls(L);
   gibbs_interp_openmodules(L, list);
   return 0;
 }
