@@ -819,42 +819,6 @@ int gb_rand_shuffle(gb_ctx *ctx, gb_rng *g, gb_array *a) {
 
 /* Multivariate normal and Dirichlet --------------------------------------------------------------- */
 
-int gb_cholesky_psd(double *a, int64_t d) {
-  double maxdiag = 0;
-  for (int64_t i = 0; i < d; i++) {
-    double v = a[i * d + i];
-    if (!(v >= 0) || !isfinite(v)) return GB_ENOTPD;
-    if (v > maxdiag) maxdiag = v;
-  }
-  /* pivots within tol of zero count as zero (semi-definite) */
-  double tol = (double)d * 4 * 2.220446049250313e-16 * maxdiag;
-  for (int64_t j = 0; j < d; j++) {
-    double s = a[j * d + j];
-    for (int64_t k = 0; k < j; k++) s -= a[j * d + k] * a[j * d + k];
-    if (s < -tol) return GB_ENOTPD;
-    if (s <= tol) {
-      /* a zero pivot: the rest of the column must vanish too */
-      for (int64_t i = j + 1; i < d; i++) {
-        double t = a[i * d + j];
-        for (int64_t k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
-        if (fabs(t) > sqrt(tol * maxdiag) * 4) return GB_ENOTPD;
-        a[i * d + j] = 0;
-      }
-      a[j * d + j] = 0;
-    } else {
-      double ljj = sqrt(s);
-      a[j * d + j] = ljj;
-      for (int64_t i = j + 1; i < d; i++) {
-        double t = a[i * d + j];
-        for (int64_t k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
-        a[i * d + j] = t / ljj;
-      }
-    }
-    for (int64_t i = 0; i < j; i++) a[i * d + j] = 0;   /* upper triangle */
-  }
-  return GB_OK;
-}
-
 int gb_rand_mvnormal(gb_ctx *ctx, gb_rng *g, const double *mean, const double *L, int64_t d,
                      double *out, int64_t n) {
   need_tables();

@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "dense.h"      /* gb_cholesky_psd, the factor gb_rand_mvnormal takes */
 #include "ndarray.h"
 #include "rng.h"
 
@@ -88,15 +89,8 @@ int gb_rand_permutation(gb_ctx *ctx, gb_rng *g, int64_t n, int64_t *out, int64_t
 /* Shuffle a in place along its first axis (any strides). */
 int gb_rand_shuffle(gb_ctx *ctx, gb_rng *g, gb_array *a);
 
-/*
-** Lower Cholesky factor of the symmetric positive semi-definite d x d
-** matrix a (row-major; overwritten with L, upper triangle zeroed).  Zero
-** pivots (singular, semi-definite matrices) give zero columns.  Returns
-** GB_ENOTPD when a is not positive semi-definite.
-*/
-int gb_cholesky_psd(double *a, int64_t d);
-
-/* n draws (rows of out, n x d) of mean + L z, z standard normal. */
+/* n draws (rows of out, n x d) of mean + L z, z standard normal; L is
+   row-major lower triangular (gb_cholesky_psd of the covariance). */
 int gb_rand_mvnormal(gb_ctx *ctx, gb_rng *g, const double *mean, const double *L, int64_t d,
                      double *out, int64_t n);
 

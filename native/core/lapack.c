@@ -16,6 +16,7 @@
 
 
 #include "blas.h"
+#include "dense.h"
 #include "linalg.h"
 #include "status.h"
 
@@ -193,23 +194,22 @@ int gb_inv(gb_ctx *ctx, gb_array *out, const gb_array *A, int64_t *info) {
   return st;
 }
 
-/* LU-factorize a copy of A: the diagonal of U into *diag (malloc'd), and
-   the sign of the row permutation. */
+/* LU-factorize a copy of A (dense.h): the diagonal of U into *diag
+   (gb_alloc'd), and the sign of the row permutation. */
 static int lu_diagonal(gb_ctx *ctx, const gb_array *A, double **diag, int *perm_sign) {
-  GB_NEED_BLAS(api);
+  if (!gb_blas()) return GB_ENOLIB;
   int64_t n = A->shape[0];
   if (n == 0) {                        /* the empty product: det 1 */
     *perm_sign = 1;
     return (*diag = dalloc(ctx, 1)) ? GB_OK : GB_ENOMEM;
   }
   double *a = fcopy(ctx, A, n, n);
-  lapack_int *ipiv = gb_alloc(ctx, sizeof(lapack_int) * (size_t)(n > 0 ? n : 1));
+  int *ipiv = gb_alloc_n(ctx, (size_t)n, sizeof(int));
   double *d = dalloc(ctx, n);
   int st = GB_ENOMEM;
   if (a && ipiv && d) {
-    lapack_int r = api->dgetrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n,
-                                  a, (lapack_int)n, ipiv);
-    st = r > 0 ? GB_OK : lapack_status(r);   /* r > 0: an exact zero pivot */
+    st = gb_lu_factor(ctx, a, n, n, ipiv);
+    if (st == GB_ESINGULAR) st = GB_OK;        /* an exact zero pivot: det 0 */
     int s = 1;
     for (int64_t i = 0; i < n; i++) {
       d[i] = a[i * n + i];

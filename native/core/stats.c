@@ -9,6 +9,10 @@
 ** incomplete gamma function, beta, Student's t and binomial from the
 ** incomplete beta function, each tail computed directly rather than as
 ** 1 minus the other.
+**
+** Then the statistics of samples: the moments stats.describe reports, the
+** Kolmogorov-Smirnov statistics and their exact and asymptotic tails, and
+** Pearson's chi-square test.
 */
 #include <float.h>
 #include <math.h>
@@ -17,6 +21,7 @@
 #include <string.h>
 
 #include "distributions.h"
+#include "sort.h"
 #include "special.h"
 #include "stats.h"
 
@@ -560,6 +565,46 @@ int gb_family_sample(gb_ctx *ctx, const gb_family *f, const double *par, gb_rng 
   return st;
 }
 
+/* Summary statistics ------------------------------------------------------------------------------ */
+
+int gb_describe(gb_ctx *ctx, const double *x, int64_t n, gb_moments *out) {
+  if (n < 1) return GB_EINVAL;
+  double mn = HUGE_VAL, mx = -HUGE_VAL, s = 0, c = 0;
+  int hasnan = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double v = x[i];
+    if (v != v) hasnan = 1;
+    if (v < mn) mn = v;
+    if (v > mx) mx = v;
+    double y = v - c, t = s + y;           /* compensated sum */
+    c = (t - s) - y;
+    s = t;
+    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
+      return GB_EINTERRUPTED;
+  }
+  if (hasnan) mn = mx = NAN;               /* NaN propagates, as in NumPy */
+  double mean = s / (double)n, m2 = 0, m3 = 0, m4 = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double d = x[i] - mean, d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
+      return GB_EINTERRUPTED;
+  }
+  m2 /= (double)n;
+  m3 /= (double)n;
+  m4 /= (double)n;
+  out->n = n;
+  out->min = mn;
+  out->max = mx;
+  out->mean = mean;
+  out->variance = n > 1 ? m2 * (double)n / (double)(n - 1) : NAN;
+  out->skewness = m3 / pow(m2, 1.5);
+  out->kurtosis = m4 / (m2 * m2) - 3;
+  return GB_OK;
+}
+
 /* Kolmogorov-Smirnov ----------------------------------------------------------------------------- */
 
 double gb_smirnov_sf(gb_ctx *ctx, int64_t n, double d) {
@@ -685,4 +730,55 @@ double gb_kolmogorov_sf(gb_ctx *ctx, int64_t n, double d) {
   /* Stephens' (1970) finite-n correction of the limit law */
   double sn = sqrt((double)n);
   return kolmogorov_limit_sf((sn + 0.12 + 0.11 / sn) * d);
+}
+
+int gb_family_cdf_fn(void *ud, double x, double *F) {
+  const gb_family_cdf *c = ud;
+  *F = c->f->cdf(c->par, x);
+  return GB_OK;
+}
+
+int gb_ks_statistic(gb_ctx *ctx, double *x, int64_t n, gb_cdf_fn cdf, void *ud, gb_ks *out) {
+  if (n < 1) return GB_EINVAL;
+  for (int64_t i = 0; i < n; i++)
+    if (x[i] != x[i]) return GB_EINVAL;
+  gb_sort_doubles(x, n);
+  double up = 0, down = 0, nn = (double)n;
+  for (int64_t i = 0; i < n; i++) {
+    double F;
+    int st = cdf(ud, x[i], &F);
+    if (st != GB_OK) return st;
+    if (!(F >= 0 && F <= 1)) {
+      out->x = x[i];
+      out->F = F;
+      return GB_EINVAL;
+    }
+    double u = (double)(i + 1) / nn - F, w = F - (double)i / nn;
+    if (u > up) up = u;
+    if (w > down) down = w;
+    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
+      return GB_EINTERRUPTED;
+  }
+  out->dplus = up;
+  out->dminus = down;
+  out->d = up > down ? up : down;
+  return GB_OK;
+}
+
+/* Chi-square ------------------------------------------------------------------------------------- */
+
+int gb_chisquare(const double *o, const double *e, int64_t k, int64_t ddof,
+                 double *stat, double *p) {
+  int64_t dof;
+  if (k < 1 || __builtin_sub_overflow(k - 1, ddof, &dof) || dof < 1) return GB_EINVAL;
+  double so = 0;
+  for (int64_t i = 0; i < k; i++) so += o[i];
+  double s = 0, mean = so / (double)k;
+  for (int64_t i = 0; i < k; i++) {
+    double ei = e ? e[i] : mean, r = o[i] - ei;
+    s += r * r / ei;
+  }
+  *stat = s;
+  *p = gb_gammaincc(0.5 * (double)dof, 0.5 * s);
+  return GB_OK;
 }

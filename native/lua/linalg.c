@@ -185,11 +185,16 @@ static int l_kron(lua_State *L) {
   return 1;
 }
 
-/* trace(a [, offset]): the sum of a diagonal of a matrix. */
+/* trace(a [, offset]): the sum of a diagonal of a matrix (0 for a diagonal
+   outside it). */
 static int l_trace(lua_State *L) {
   gb_array *a = matrix_arg(L, 1, 0);
   lua_Integer k = luaL_optinteger(L, 2, 0);
-  int64_t i0 = k < 0 ? -k : 0, j0 = k > 0 ? k : 0;
+  /* offsets past the matrix leave nothing to sum, and are never negated,
+     so that math.mininteger does not overflow */
+  int64_t i0 = 0, j0 = 0;
+  if (k < 0) { if (k > -a->shape[0]) i0 = -k; else i0 = a->shape[0]; }
+  else if (k > 0) { if (k < a->shape[1]) j0 = k; else j0 = a->shape[1]; }
   if (a->dtype == GB_INT64 || a->dtype == GB_BOOL) {
     uint64_t s = 0;
     for (int64_t i = i0, j = j0; i < a->shape[0] && j < a->shape[1]; i++, j++)
@@ -302,7 +307,7 @@ static int l_cholesky(lua_State *L) {
 static int l_qr(lua_State *L) {
   static const char *const modes[] = {"reduced", "complete", "r", NULL};
   gb_array *A = matrix_arg(L, 1, 0);
-  int mode = luaL_checkoption(L, 2, "reduced", modes);
+  int mode = gbL_checkenum(L, 2, "reduced", modes);
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
   int dtype = result_dtype(A), complete = mode == 1;
   gb_array *Q = mode == 2 ? NULL : newmatrix(L, dtype, m, complete ? m : k);
@@ -313,14 +318,10 @@ static int l_qr(lua_State *L) {
 
 /* svd(A [, opts]): opts.full (default true, as NumPy) and opts.uv. */
 static int l_svd(lua_State *L) {
+  static const char *const known[] = {"full", "uv", NULL};
   gb_array *A = matrix_arg(L, 1, 0);
-  int full = 1, uv = 1;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    if (lua_getfield(L, 2, "full") != LUA_TNIL) full = lua_toboolean(L, -1);
-    if (lua_getfield(L, 2, "uv") != LUA_TNIL) uv = lua_toboolean(L, -1);
-    lua_pop(L, 2);
-  }
+  gbL_opts(L, 2, known);
+  int full = gbL_optbool(L, 2, "full", 1), uv = gbL_optbool(L, 2, "uv", 1);
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
   int dtype = result_dtype(A);
   if (!uv) {
@@ -369,10 +370,9 @@ static int l_expm(lua_State *L) {
 
 /* The matrix ord at idx as kernel name: numbers 1 -1 2 -2 +-inf, or strings. */
 static const char *matrix_ord(lua_State *L, int idx) {
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    const char *s = lua_tostring(L, idx);
-    if (!strcmp(s, "fro") || !strcmp(s, "nuc")) return s;
-  } else if (lua_type(L, idx) == LUA_TNUMBER) {
+  static const char *const names[] = {"fro", "nuc", NULL};
+  if (lua_type(L, idx) == LUA_TSTRING) return names[gbL_checkenum(L, idx, NULL, names)];
+  if (lua_type(L, idx) == LUA_TNUMBER) {
     double p = lua_tonumber(L, idx);
     if (p == 1) return "1";
     if (p == -1) return "-1";

@@ -343,15 +343,10 @@ static int integers_impl(lua_State *L, gb_rng *g, int a) {
 /* g:categorical(p [, shape [, opts]]): 1-based indices; opts.log: p holds
    log-weights */
 static int categorical_impl(lua_State *L, gb_rng *g, int a) {
+  static const char *const known[] = {"log", NULL};
   int64_t shape[GB_MAXDIM];
-  int logs = 0;
-  if (!lua_isnoneornil(L, a + 2)) {
-    if (lua_type(L, a + 2) != LUA_TTABLE)
-      gbL_error(L, "options must be a table, got %s", luaL_typename(L, a + 2));
-    lua_getfield(L, a + 2, "log");
-    logs = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-  }
+  gbL_opts(L, a + 2, known);
+  int logs = gbL_optbool(L, a + 2, "log", 0);
   int nd = optshape(L, a + 1, shape);
   gb_array *w = gbL_checkvector(L, a, "p");
   checkweights(L, (double *)w->data, w->size, "p", logs);
