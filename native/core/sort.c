@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reduce.h"
 #include "sort.h"
 
 #define SIGN64 ((uint64_t)1 << 63)

@@ -941,3 +941,50 @@ int gb_round(gb_ctx *ctx, gb_array *out, const gb_array *a, int decimals) {
   p.heavy = a->dtype >= GB_FLOAT32;
   return run(ctx, &p, out, (const gb_array *[]){a}, 1);
 }
+
+/* map ---------------------------------------------------------------------------- */
+
+typedef struct map_ctx {
+  gb_mapfn fn;
+  const void *ud;
+  int nin;
+} map_ctx;
+
+/* Inputs and output as doubles (the plan converts other dtypes). */
+static int map_loop(char **args, const int64_t *st, int64_t n, const void *ctx) {
+  const map_ctx *m = ctx;
+  double x[GB_MAPMAX];
+  int contig = st[0] == (int64_t)sizeof(double) && ALIGNED(args[0], double);
+  for (int k = 1; k <= m->nin; k++)
+    contig = contig && (st[k] == (int64_t)sizeof(double) || st[k] == 0) && ALIGNED(args[k], double);
+  if (contig) {
+    double *o = (double *)args[0];
+    for (int64_t i = 0; i < n; i++) {
+      for (int k = 0; k < m->nin; k++) x[k] = ((const double *)args[k + 1])[st[k + 1] ? i : 0];
+      o[i] = m->fn(m->ud, x);
+    }
+    return GB_OK;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    double r;
+    for (int k = 0; k < m->nin; k++) memcpy(&x[k], args[k + 1] + i * st[k + 1], sizeof(double));
+    r = m->fn(m->ud, x);
+    memcpy(args[0] + i * st[0], &r, sizeof r);
+  }
+  return GB_OK;
+}
+
+int gb_map(gb_ctx *ctx, gb_mapfn fn, const void *ud, int nin, gb_array *out,
+           const gb_array *const *in) {
+  plan p;
+  map_ctx m = {fn, ud, nin};
+  if (nin < 1 || nin > GB_MAPMAX) return GB_EINVAL;
+  if (out->dtype != GB_FLOAT64 && out->dtype != GB_FLOAT32) return GB_EDTYPE;
+  for (int k = 0; k < nin; k++)
+    if (!check_dtype(in[k]->dtype)) return GB_EDTYPE;
+  p.fn = map_loop;
+  p.ctx = &m;
+  for (int k = 0; k <= nin; k++) p.dt[k] = GB_FLOAT64;
+  p.heavy = 1;
+  return run(ctx, &p, out, in, nin);
+}

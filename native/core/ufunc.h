@@ -81,4 +81,17 @@ int gb_where(gb_ctx *ctx, gb_array *out, const gb_array *mask, const gb_array *x
 */
 int gb_round(gb_ctx *ctx, gb_array *out, const gb_array *a, int decimals);
 
+/*
+** out = fn(ud, x) for every element, x holding the nin (1..GB_MAPMAX)
+** inputs' values as doubles, the inputs broadcast to out's shape: the
+** engine behind scalar functions of a few arguments (special functions,
+** distributions' methods).  Inputs of any dtype are read as doubles; out is
+** float64 or float32 (GB_EDTYPE otherwise).  fn is called from several
+** threads at once on large arrays, so it must not write shared state.
+*/
+#define GB_MAPMAX 3
+typedef double (*gb_mapfn)(const void *ud, const double *x);
+int gb_map(gb_ctx *ctx, gb_mapfn fn, const void *ud, int nin, gb_array *out,
+           const gb_array *const *in);
+
 #endif

@@ -71,52 +71,28 @@ static void readaxes(lua_State *L, int idx, const gb_array *a, int flags, redarg
   r->axis = r->naxes ? r->axes[0] : 0;
 }
 
-/* Reject keys of the options table at idx that are not in the
-   space-separated list allowed. */
-static void checkoptions(lua_State *L, int idx, const char *allowed) {
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    lua_pop(L, 1);
-    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    size_t len = k ? strlen(k) : 0;
-    const char *p = allowed;
-    int found = 0;
-    while (k && (p = strstr(p, k)) != NULL) {
-      if ((p == allowed || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0')) { found = 1; break; }
-      p += len;
-    }
-    if (!found) {
-      char list[128];
-      size_t j = 0;
-      if (lua_type(L, -1) == LUA_TNUMBER)
-        gbL_error(L, "options table mixes a list with named options; write {axis = {...}, ...}");
-      for (p = allowed; *p && j + 3 < sizeof list; p++) {
-        if (*p == ' ') list[j++] = ',';
-        list[j++] = *p;
-      }
-      list[j] = '\0';
-      gbL_error(L, "unknown option '%s' (expected %s)", k ? k : luaL_typename(L, -1), list);
-    }
-  }
-}
+/* The keys of the options tables, each list with NULL at the end. */
+static const char *const AXIS_KEEPDIMS[] = {"axis", "keepdims", NULL};
+static const char *const WITH_DDOF[] = {"axis", "keepdims", "ddof", NULL};
+static const char *const WITH_ORD[] = {"axis", "keepdims", "ord", NULL};
+static const char *const AXIS_ONLY[] = {"axis", NULL};
+static const char *const WITH_LARGEST[] = {"axis", "largest", NULL};
 
 /*
 ** The axis arguments starting at stack index first: (axis [, keepdims])
-** or an options table (keys in `allowed`, besides axis and keepdims).
+** or an options table (keys in the list known).
 ** Without an axis every axis is reduced.
 */
 static void getargs(lua_State *L, const gb_array *a, int first, int flags,
-                    const char *allowed, redargs *r) {
+                    const char *const known[], redargs *r) {
   memset(r, 0, sizeof *r);
   if (lua_type(L, first) == LUA_TTABLE && lua_rawlen(L, first) == 0 && !gbL_testarray(L, first)) {
     r->opts = lua_absindex(L, first);
-    checkoptions(L, r->opts, allowed);
+    gbL_opts(L, r->opts, known);
     lua_getfield(L, r->opts, "axis");
     readaxes(L, lua_gettop(L), a, flags, r);
     lua_pop(L, 1);
-    lua_getfield(L, r->opts, "keepdims");
-    r->keepdims = lua_toboolean(L, -1);
-    lua_pop(L, 1);
+    r->keepdims = gbL_optbool(L, r->opts, "keepdims", 0);
   } else {
     readaxes(L, first, a, flags, r);
     if (!lua_isnoneornil(L, first + 1)) {
@@ -128,20 +104,6 @@ static void getargs(lua_State *L, const gb_array *a, int first, int flags,
     r->naxes = a->ndim;
     for (int i = 0; i < a->ndim; i++) r->reduce[i] = 1, r->axes[i] = i;
   }
-}
-
-/* A number option of the options table (def when absent or no table). */
-static double optnumber(lua_State *L, const redargs *r, const char *key, double def) {
-  double v = def;
-  if (!r->opts) return def;
-  lua_getfield(L, r->opts, key);
-  if (!lua_isnil(L, -1)) {
-    if (lua_type(L, -1) != LUA_TNUMBER)
-      gbL_error(L, "option %s must be a number, got %s", key, luaL_typename(L, -1));
-    v = lua_tonumber(L, -1);
-  }
-  lua_pop(L, 1);
-  return v;
 }
 
 /* The array argument: an array, or anything array.new accepts. */
@@ -240,7 +202,7 @@ static int fold(lua_State *L, int op) {
   gb_array *a = checkinput(L), *o;
   redargs r;
   int extreme = op == GB_RMIN || op == GB_RMAX || op == GB_RNANMIN || op == GB_RNANMAX;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   if (extreme) noidentity(L, a, &r, op);
   if (isint(a->dtype)) {
     if (op == GB_RNANSUM) op = GB_RSUM;
@@ -267,7 +229,7 @@ static int r_nanmax(lua_State *L) { return fold(L, GB_RNANMAX); }
 static int count(lua_State *L, int op, int dtype) {
   gb_array *a = checkinput(L), *o;
   redargs r;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   o = newout(L, a, &r, GB_INT64);
   check(L, gb_reduce(gbL_ctx(L), op, a, o, NULL, 0));
   convert(L, dtype);
@@ -291,7 +253,7 @@ static gb_array *pushmean(lua_State *L, const gb_array *a, const redargs *r) {
 static int r_mean(lua_State *L) {
   gb_array *a = checkinput(L);
   redargs r;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   pushmean(L, a, &r);
   convert(L, floatof(a->dtype));
   return finish(L, &r);
@@ -303,8 +265,8 @@ static int variance(lua_State *L, int root) {
   redargs r;
   if (lua_type(L, 3) == LUA_TNUMBER)
     gbL_error(L, "ddof goes in the options table, e.g. a:%s{axis = 1, ddof = 1}", root ? "std" : "var");
-  getargs(L, a, 2, MULTI, "axis keepdims ddof", &r);
-  double ddof = optnumber(L, &r, "ddof", 0);
+  getargs(L, a, 2, MULTI, WITH_DDOF, &r);
+  double ddof = r.opts ? gbL_optnum(L, r.opts, "ddof", 0) : 0;
   double d = (double)reduced_count(a, &r) - ddof;
   m = pushmean(L, a, &r);
   o = newout(L, a, &r, GB_FLOAT64);
@@ -320,7 +282,7 @@ static int r_std(lua_State *L) { return variance(L, 1); }
 static int r_nanmean(lua_State *L) {
   gb_array *a = checkinput(L), *s, *n;
   redargs r;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   s = newout(L, a, &r, GB_FLOAT64);
   check(L, gb_reduce(gbL_ctx(L), GB_RNANSUM, a, s, NULL, 0));
   n = newout(L, a, &r, GB_INT64);
@@ -336,7 +298,7 @@ static int r_nanmean(lua_State *L) {
 static int r_logsumexp(lua_State *L) {
   gb_array *a = checkinput(L), *m, *o;
   redargs r;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   m = newout(L, a, &r, GB_FLOAT64);
   check(L, gb_reduce(gbL_ctx(L), GB_RMAX, a, m, NULL, 0));
   double *mx = (double *)m->data;
@@ -425,11 +387,11 @@ static int r_norm(lua_State *L) {
   redargs r;
   int kind, ordidx = 2, argidx = 3;
   if (lua_type(L, 2) == LUA_TTABLE && lua_rawlen(L, 2) == 0) {
-    getargs(L, a, 2, MULTI, "axis keepdims ord", &r);
+    getargs(L, a, 2, MULTI, WITH_ORD, &r);
     lua_getfield(L, 2, "ord");
     ordidx = lua_gettop(L);
   } else {
-    getargs(L, a, argidx, MULTI, "axis keepdims ord", &r);
+    getargs(L, a, argidx, MULTI, WITH_ORD, &r);
   }
   double p = getord(L, ordidx, &kind);
   if (r.has_axis ? r.naxes == 2 : (kind != 'D' && a->ndim == 2)) {
@@ -470,7 +432,7 @@ static gb_array flatten(lua_State *L, gb_array *a) {
 static int argext(lua_State *L, int max) {
   gb_array *a = checkinput(L), *o;
   redargs r;
-  getargs(L, a, 2, 0, "axis keepdims", &r);
+  getargs(L, a, 2, 0, AXIS_KEEPDIMS, &r);
   if (reduced_count(a, &r) == 0 && kept_count(a, &r) > 0)
     gbL_error(L, "attempt to get %s of an empty sequence", max ? "argmax" : "argmin");
   if (r.has_axis) {
@@ -497,7 +459,7 @@ static int cumulative(lua_State *L, int prod) {
   gb_array *a = checkinput(L), v, *o;
   redargs r;
   if (!lua_isnoneornil(L, 3)) gbL_error(L, "takes only an axis");
-  getargs(L, a, 2, 0, "axis", &r);
+  getargs(L, a, 2, 0, AXIS_ONLY, &r);
   int acc = isint(a->dtype) ? GB_INT64 : GB_FLOAT64;
   if (r.has_axis) {
     v = *a;
@@ -585,7 +547,7 @@ static int quantile(lua_State *L, int median, double scalefac) {
     luaL_checkany(L, 2);
     nq = getq(L, 2, scalefac, &q, &qarray);   /* userdata kept on the stack */
   }
-  getargs(L, a, first, MULTI, "axis keepdims", &r);
+  getargs(L, a, first, MULTI, AXIS_KEEPDIMS, &r);
   /* result: [nq] followed by the kept (or keepdims) shape */
   int64_t shape[GB_MAXDIM + 1];
   int nd = 0, raxis[GB_MAXDIM];
@@ -624,13 +586,14 @@ static int r_percentile(lua_State *L) { return quantile(L, 0, 100); }
 
 /* The axis of sort-like functions at idx: default the last; pushes
    nothing.  Options: axis, and `extra` keys. */
-static int sortaxis(lua_State *L, const gb_array *a, int idx, const char *allowed, int *opts) {
+static int sortaxis(lua_State *L, const gb_array *a, int idx, const char *const known[],
+                    int *opts) {
   int axis;
   *opts = 0;
   if (a->ndim == 0) gbL_error(L, "cannot work on a 0-d array");
   if (lua_type(L, idx) == LUA_TTABLE && !gbL_testarray(L, idx)) {
     *opts = lua_absindex(L, idx);
-    checkoptions(L, *opts, allowed);
+    gbL_opts(L, *opts, known);
     lua_getfield(L, idx, "axis");
     axis = lua_isnil(L, -1) ? a->ndim - 1 : toaxis(L, -1, a->ndim);
     lua_pop(L, 1);
@@ -642,7 +605,7 @@ static int sortaxis(lua_State *L, const gb_array *a, int idx, const char *allowe
 
 static int r_sort(lua_State *L) {
   gb_array *a = checkinput(L);
-  int opts, axis = sortaxis(L, a, 2, "axis", &opts);
+  int opts, axis = sortaxis(L, a, 2, AXIS_ONLY, &opts);
   gb_array *o = gbL_newlike(L, a, -1);
   check(L, gb_sort(gbL_ctx(L), a, axis, o));
   return 1;
@@ -650,7 +613,7 @@ static int r_sort(lua_State *L) {
 
 static int r_argsort(lua_State *L) {
   gb_array *a = checkinput(L);
-  int opts, axis = sortaxis(L, a, 2, "axis", &opts);
+  int opts, axis = sortaxis(L, a, 2, AXIS_ONLY, &opts);
   gb_array *o = gbL_newlike(L, a, GB_INT64);
   check(L, gb_argsort(gbL_ctx(L), a, axis, o));
   return 1;
@@ -659,13 +622,9 @@ static int r_argsort(lua_State *L) {
 static int r_topk(lua_State *L) {
   gb_array *a = checkinput(L);
   lua_Integer k = luaL_checkinteger(L, 2);
-  int opts, largest = 1, axis = sortaxis(L, a, 3, "axis largest", &opts);
+  int opts, largest = 1, axis = sortaxis(L, a, 3, WITH_LARGEST, &opts);
   int64_t shape[GB_MAXDIM];
-  if (opts) {
-    lua_getfield(L, opts, "largest");
-    if (!lua_isnil(L, -1)) largest = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-  }
+  if (opts) largest = gbL_optbool(L, opts, "largest", 1);
   if (k < 0 || k > a->shape[axis])
     gbL_error(L, "k = %lld out of range for an axis of length %lld", (long long)k,
               (long long)a->shape[axis]);
@@ -684,7 +643,7 @@ static int cmpkth(const void *x, const void *y) {
 
 static int partition(lua_State *L, int args) {
   gb_array *a = checkinput(L);
-  int opts, axis = sortaxis(L, a, 3, "axis", &opts), nk;
+  int opts, axis = sortaxis(L, a, 3, AXIS_ONLY, &opts), nk;
   int64_t n = a->shape[axis], *kth;
   luaL_checkany(L, 2);
   if (lua_type(L, 2) == LUA_TTABLE) {

@@ -228,6 +228,71 @@ TEST(empty_arrays_do_nothing) {
   CHECK(a[0] == 5);
 }
 
+/* gb_map ------------------------------------------------------------------------ */
+
+static double fma3(const void *ud, const double *x) {
+  return *(const double *)ud * x[0] + x[1] * x[2];
+}
+
+TEST(map_broadcasts_three_inputs_of_any_dtype) {
+  enum { R = 300, C = 500 };
+  double scale = 2, *col = malloc(R * sizeof *col), *out = malloc(R * C * sizeof *out);
+  int64_t *row = malloc(C * sizeof *row);
+  float half = 0.5f;
+  for (int i = 0; i < R; i++) col[i] = i;
+  for (int j = 0; j < C; j++) row[j] = j - 7;
+  gb_array a = view(col, GB_FLOAT64, 2, (int64_t[]){R, 1}, (int64_t[]){1, 1});
+  gb_array b = view(row, GB_INT64, 1, (int64_t[]){C}, (int64_t[]){1});
+  gb_array h = scalar(&half, GB_FLOAT32);
+  gb_array o = view(out, GB_FLOAT64, 2, (int64_t[]){R, C}, (int64_t[]){C, 1});
+  CHECK(gb_map(NULL, fma3, &scale, 3, &o, (const gb_array *[]){&a, &b, &h}) == GB_OK);
+  for (int i = 0; i < R; i++)
+    for (int j = 0; j < C; j++) CHECK(out[i * C + j] == 2.0 * i + (j - 7) * 0.5);
+  free(col); free(row); free(out);
+}
+
+static double twice(const void *ud, const double *x) { (void)ud; return 2 * x[0]; }
+
+TEST(map_into_float32_strided_and_in_place) {
+  double v[10];
+  float f[20];
+  for (int i = 0; i < 10; i++) v[i] = i + 0.1;
+  gb_array a = view(v, GB_FLOAT64, 1, (int64_t[]){10}, (int64_t[]){1});
+  gb_array o = view(f, GB_FLOAT32, 1, (int64_t[]){10}, (int64_t[]){2});
+  CHECK(gb_map(NULL, twice, NULL, 1, &o, (const gb_array *[]){&a}) == GB_OK);
+  for (int i = 0; i < 10; i++) CHECK(f[2 * i] == (float)(2 * (i + 0.1)));
+  /* out shifted over its own input: read before written */
+  gb_array in = view(v, GB_FLOAT64, 1, (int64_t[]){9}, (int64_t[]){1});
+  gb_array sh = view(v + 1, GB_FLOAT64, 1, (int64_t[]){9}, (int64_t[]){1});
+  CHECK(gb_map(NULL, twice, NULL, 1, &sh, (const gb_array *[]){&in}) == GB_OK);
+  for (int i = 1; i < 10; i++) CHECK(v[i] == 2 * (i - 1 + 0.1));
+}
+
+TEST(map_errors) {
+  double x = 1;
+  int64_t i = 1;
+  double big[6];
+  gb_array d = scalar(&x, GB_FLOAT64), n = scalar(&i, GB_INT64);
+  gb_array o3 = view(big, GB_FLOAT64, 1, (int64_t[]){3}, (int64_t[]){1});
+  gb_array in2 = view(big + 3, GB_FLOAT64, 1, (int64_t[]){2}, (int64_t[]){1});
+  CHECK(gb_map(NULL, twice, NULL, 1, &n, (const gb_array *[]){&d}) == GB_EDTYPE);
+  CHECK(gb_map(NULL, twice, NULL, 1, &o3, (const gb_array *[]){&in2}) == GB_ESHAPE);
+  CHECK(gb_map(NULL, twice, NULL, 0, &o3, (const gb_array *[]){&d}) == GB_EINVAL);
+  CHECK(gb_map(NULL, twice, NULL, GB_MAPMAX + 1, &o3,
+               (const gb_array *[]){&d, &d, &d, &d}) == GB_EINVAL);
+}
+
+TEST(map_stops_when_interrupted) {
+  enum { N = 1 << 20 };
+  double *v = calloc(N, sizeof *v);
+  gb_ctx *ctx = gb_ctx_new();
+  gb_array a = view(v, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
+  gb_ctx_interrupt(ctx);
+  CHECK(gb_map(ctx, twice, NULL, 1, &a, (const gb_array *[]){&a}) == GB_EINTERRUPTED);
+  gb_ctx_free(ctx);
+  free(v);
+}
+
 int main(void) {
   RUN(output_shifted_over_its_input);
   RUN(output_is_the_transpose_of_the_input);
@@ -243,5 +308,9 @@ int main(void) {
   RUN(where_counts_nonzero_and_nan_as_true);
   RUN(interrupt_stops_a_kernel);
   RUN(empty_arrays_do_nothing);
+  RUN(map_broadcasts_three_inputs_of_any_dtype);
+  RUN(map_into_float32_strided_and_in_place);
+  RUN(map_errors);
+  RUN(map_stops_when_interrupted);
   return check_exit();
 }
