@@ -103,11 +103,18 @@ static int64_t *checktokens(lua_State *L, int idx, int64_t *n, int64_t vocab, co
     ids = lua_newuserdatauv(L, sizeof(int64_t), 0);
     ids[0] = checktoken(L, idx);
   } else {
-    gb_array *t = gbL_toarray(L, idx, GB_INT64);
+    gb_array *t = gbL_toarray(L, idx, -1);
+    int exact = t->dtype != GB_FLOAT64 && t->dtype != GB_FLOAT32;
     if (t->ndim != 1) gbL_error(L, "token ids must be a number or a list, got a %d-D array", t->ndim);
     *n = t->shape[0];
     ids = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)(*n + 1), 0);
-    for (int64_t i = 0; i < *n; i++) ids[i] = *(int64_t *)(t->data + i * t->strides[0]);
+    for (int64_t i = 0; i < *n; i++) {
+      const char *p = t->data + i * t->strides[0];
+      double v = exact ? 0 : gb_get_double(t->dtype, p);
+      if (!exact && !(v == floor(v) && fabs(v) < 0x1p62))
+        gbL_error(L, "token id must be an integer, got %g", v);
+      ids[i] = exact ? gb_get_int(t->dtype, p) : (int64_t)v;
+    }
   }
   for (int64_t i = 0; i < *n; i++) {
     if (ids[i] < 1 || (vocab >= 0 && ids[i] > vocab)) {

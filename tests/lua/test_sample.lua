@@ -411,6 +411,9 @@ T.test("token ids: integral floats are integers everywhere, other numbers an err
   T.eq(sample.surprise({0, 1}, 2.0), sample.surprise({0, 1}, 2))
   T.raises(function() a:accept(2.5) end, "token id must be an integer, got 2.5")
   T.raises(function() sample.surprise({0, 1}, 1.5) end, "token id must be an integer, got 1.5")
+  T.raises(function() a:accept({2.5}) end, "token id must be an integer, got 2.5")
+  T.raises(function() sample.surprise({{0, 1}}, {1.5}) end, "token id must be an integer, got 1.5")
+  T.eq(sample.surprise({{0, 1}, {1, 0}}, {2.0, 2.0}):totable(), sample.surprise({{0, 1}, {1, 0}}, {2, 2}):totable())
   T.raises(function() a:accept(0) end, "1-based")
   T.raises(function() a:accept({1, 2}) end, "need one token per row (1), got 2")
   -- a fresh sampler takes its row count from the first tokens it is given
