@@ -32,10 +32,49 @@ static void setbuffermeta(lua_State *L) {
   lua_setmetatable(L, -2);
 }
 
+/*
+** Pacing the collector by array bytes.  To Lua an 80 MB buffer is one
+** object among many: the generational collector lets dead temporaries of
+** `d = a * b + c` pile up to gigabytes before a major collection.  So the
+** buffers keep their own count: once the big buffers made since the last
+** collection add up to a quarter of the memory in use after it (at least
+** 64 MiB), the next big buffer first runs a full collection, whose freed
+** blocks the context caches for that very buffer.  30 rounds of
+** d = a * b + c on 1e7 doubles peak at 550 MB (NumPy: 423 MB; the
+** collector alone: 2.4 GB), and scripts of small objects never reach the
+** count.  (Minor generational steps instead free nothing: the temporaries
+** have aged by then.)
+*/
+#define PACED_BUFFER ((size_t)1 << 20)
+#define PACE_MIN ((size_t)64 << 20)
+
+typedef struct pace { size_t since, live; } pace;
+static const char pace_key = 'p';
+
+static void pace_buffers(lua_State *L, size_t nbytes) {
+  pace *pc;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &pace_key) == LUA_TNIL) {
+    lua_pop(L, 1);
+    pc = lua_newuserdatauv(L, sizeof *pc, 0);
+    pc->since = pc->live = 0;
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &pace_key);
+  }
+  pc = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  pc->since += nbytes;
+  if (pc->since >= PACE_MIN && pc->since >= pc->live / 4) {
+    lua_gc(L, LUA_GCCOLLECT);
+    pc->since = 0;
+    pc->live = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024;
+  }
+}
+
 /* Push a buffer userdata with nbytes of aligned storage inside it. */
 static gbL_Buffer *newbuffer(lua_State *L, size_t nbytes) {
   if (nbytes > SIZE_MAX - sizeof(gbL_Buffer) - GB_ALIGN)
     gbL_error(L, "array too large (%zu bytes)", nbytes);
+  if (nbytes >= PACED_BUFFER) pace_buffers(L, nbytes);
   gbL_Buffer *b = lua_newuserdatauv(L, sizeof(gbL_Buffer) + GB_ALIGN + nbytes, 0);
   uintptr_t p = (uintptr_t)(b + 1);
   p = (p + GB_ALIGN - 1) & ~(uintptr_t)(GB_ALIGN - 1);
@@ -43,7 +82,8 @@ static gbL_Buffer *newbuffer(lua_State *L, size_t nbytes) {
   b->nbytes = nbytes;
   b->release = NULL;
   b->ud = NULL;
-  setbuffermeta(L);
+  /* no metatable: a buffer without a finalizer is freed by the collection
+     that finds it dead, not one collection later */
   return b;
 }
 
