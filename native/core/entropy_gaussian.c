@@ -46,22 +46,27 @@ int gb_gaussian_entropy(gb_ctx *ctx, const double *cov, int64_t d, double *h) {
   return st;
 }
 
+/* out[0..m) = cols[0..m); cols may be NULL when m is 0. */
+static void put(int64_t *out, const int64_t *cols, int64_t m) {
+  if (m > 0) memcpy(out, cols, sizeof(int64_t) * (size_t)m);
+}
+
 int gb_gaussian_mi(gb_ctx *ctx, const double *cov, int64_t d, const int64_t *xc, int64_t nx,
                    const int64_t *yc, int64_t ny, const int64_t *zc, int64_t nz, double *mi) {
   if (nx < 1 || ny < 1 || nz < 0 || nx + ny + nz > d) return GB_EINVAL;
   int64_t *u = gb_alloc_n(ctx, (size_t)d, sizeof(int64_t));
   if (!u) return GB_ENOMEM;
   double lxz, lyz, lz = 0, lall;      /* ld of the empty set = 0 */
-  memcpy(u, xc, sizeof(int64_t) * (size_t)nx);
-  memcpy(u + nx, zc, sizeof(int64_t) * (size_t)nz);
+  put(u, xc, nx);
+  put(u + nx, zc, nz);
   int st = gb_logdet_sub(ctx, cov, d, u, nx + nz, &lxz);
-  memcpy(u, yc, sizeof(int64_t) * (size_t)ny);
-  memcpy(u + ny, zc, sizeof(int64_t) * (size_t)nz);
+  put(u, yc, ny);
+  put(u + ny, zc, nz);
   if (st == GB_OK) st = gb_logdet_sub(ctx, cov, d, u, ny + nz, &lyz);
   if (st == GB_OK && nz) st = gb_logdet_sub(ctx, cov, d, zc, nz, &lz);
-  memcpy(u, xc, sizeof(int64_t) * (size_t)nx);
-  memcpy(u + nx, yc, sizeof(int64_t) * (size_t)ny);
-  memcpy(u + nx + ny, zc, sizeof(int64_t) * (size_t)nz);
+  put(u, xc, nx);
+  put(u + nx, yc, ny);
+  put(u + nx + ny, zc, nz);
   if (st == GB_OK) st = gb_logdet_sub(ctx, cov, d, u, nx + ny + nz, &lall);
   gb_free(ctx, u);
   if (st == GB_OK) *mi = 0.5 * (lxz + lyz - lz - lall);

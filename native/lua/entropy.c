@@ -174,6 +174,7 @@ static int knn_kl(lua_State *L) {
     return gbL_error(L, "x has %d columns but y has %d", x.d, y.d);
   gb_knn_opts o = knnopts(L, 3, x.n, 0);
   if (o.k > y.n) return gbL_error(L, "k (%d) must be at most the size of y (%lld)", o.k, (long long)y.n);
+  if (o.k > 256) return gbL_error(L, "k (%d) must be at most 256", o.k);
   double D;
   int st = gb_knn_kl(gbL_ctx(L), x.x, x.n, y.x, y.n, x.d, &o, &D);
   if (st != GB_OK) return knnerror(L, st);
@@ -918,9 +919,10 @@ static int call_statistic(void *ud, const void *x, const void *y, int64_t m, dou
   s->m = m;
   lua_pushcfunction(L, rows_to_arrays);
   lua_pushlightuserdata(L, s);
-  if (lua_pcall(L, 1, 2, 0) != LUA_OK) {          /* out of memory, most likely */
+  int rc = lua_pcall(L, 1, 2, 0);
+  if (rc != LUA_OK) {
     lua_replace(L, s->cb.err);
-    return GB_ECALLBACK;
+    return rc == LUA_ERRMEM ? GB_ENOMEM : GB_ECALLBACK;
   }
   int st = gbL_callback_call(&s->cb, 2, 1);
   if (st != GB_OK) return st;
