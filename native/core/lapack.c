@@ -36,7 +36,7 @@ static gb_array fheader(double *buf, int64_t rows, int64_t cols, int64_t ld) {
   return h;
 }
 
-/* malloc for n doubles (at least one, so that NULL means failure). */
+/* Scratch for n doubles (at least one, so that NULL means failure). */
 static double *dalloc(gb_ctx *ctx, int64_t n) {
   return gb_alloc(ctx, sizeof(double) * (size_t)(n > 0 ? n : 1));
 }
