@@ -35,8 +35,8 @@
 
 int gb_knn_radii(gb_ctx *ctx, const double *x, int64_t n, int d, int k, int norm, double *r) {
   gb_kdtree t;
-  if (gb_kdtree_build(ctx, &t, x, n, d) != GB_OK) return GB_ENOMEM;
-  int fail = 0, st = GB_OK;
+  int fail = 0, st = gb_kdtree_build(ctx, &t, x, n, d);
+  if (st != GB_OK) return st;
   /* queries in the tree's order: neighbouring queries visit the same nodes */
   for (int64_t b = 0; b < n && st == GB_OK; b += BLOCK) {
     int64_t e = b + BLOCK < n ? b + BLOCK : n;
@@ -253,7 +253,8 @@ int gb_ksg(gb_ctx *ctx, const double *x, int dx, const double *y, int dy, const 
   memset(&sz, 0, sizeof sz);
   int st = GB_ENOMEM, built = 0;
   if (!joint || !xs || !ys) goto done;
-  if (gb_kdtree_build(ctx, &tj, joint, n, d) != GB_OK) goto done;
+  if ((st = gb_kdtree_build(ctx, &tj, joint, n, d)) != GB_OK) goto done;
+  st = GB_ENOMEM;
   built = 1;
   /* the marginal spaces are independent: prepared side by side */
   int ss[3] = {GB_OK, GB_OK, GB_OK};

@@ -73,7 +73,8 @@ int gb_entropy_histogram(gb_ctx *ctx, const double *x, int64_t n, int rule, int6
 /* log f at each point for the box kernel of half-width h (max norm). */
 static int kde_box(gb_ctx *ctx, const double *x, int64_t n, int d, double h, double *term) {
   gb_kdtree t;
-  if (gb_kdtree_build(ctx, &t, x, n, d) != GB_OK) return GB_ENOMEM;
+  int st = gb_kdtree_build(ctx, &t, x, n, d);
+  if (st != GB_OK) return st;
   double logv = (double)d * log(2 * h) + log((double)n);
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t i = 0; i < n; i++)

@@ -132,9 +132,10 @@ static int template_matches(gb_ctx *ctx, const double *x, int64_t count, int m, 
   double *emb = lagged(ctx, x, m - 1, count, m);
   if (!emb) return GB_ENOMEM;
   gb_kdtree t;
-  if (gb_kdtree_build(ctx, &t, emb, count, m) != GB_OK) {
+  int st = gb_kdtree_build(ctx, &t, emb, count, m);
+  if (st != GB_OK) {
     gb_free(ctx, emb);
-    return GB_ENOMEM;
+    return st;
   }
   double sum = 0;
 #pragma omp parallel for schedule(dynamic, 256) reduction(+ : sum)

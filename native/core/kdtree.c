@@ -8,6 +8,7 @@
 ** takes a whole node at once when its box lies inside the ball.
 */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,8 +63,15 @@ static int64_t subtree_nodes(int64_t m) {
   return 1 + subtree_nodes(m / 2) + subtree_nodes(m - m / 2);
 }
 
-static void build(gb_kdtree *t, int64_t id, int64_t lo, int64_t hi) {
+/* Nodes of this many points or more look for an interrupt first. */
+#define CHECK_NODE 65536
+
+static void build(gb_ctx *ctx, atomic_int *stop, gb_kdtree *t, int64_t id, int64_t lo, int64_t hi) {
   int d = t->d;
+  if (hi - lo >= CHECK_NODE && (atomic_load(stop) || gb_interrupted(ctx))) {
+    atomic_store(stop, 1);
+    return;
+  }
   gb_kdnode *nd = &t->nodes[id];
   nd->lo = lo;
   nd->hi = hi;
@@ -88,8 +96,8 @@ static void build(gb_kdtree *t, int64_t id, int64_t lo, int64_t hi) {
   nd->left = l;
   nd->right = r;
 #pragma omp task if (hi - lo > 20000)
-  build(t, l, lo, mid);
-  build(t, r, mid, hi);
+  build(ctx, stop, t, l, lo, mid);
+  build(ctx, stop, t, r, mid, hi);
 #pragma omp taskwait
 }
 
@@ -111,9 +119,14 @@ int gb_kdtree_build(gb_ctx *ctx, gb_kdtree *t, const double *x, int64_t n, int d
   for (int64_t i = 0; i < n; i++) t->idx[i] = i;
   t->nnodes = subtree_nodes(n);
   if (n > 0) {
+    atomic_int stop = 0;
 #pragma omp parallel if (n > 20000)
 #pragma omp single
-    build(t, 0, 0, n);
+    build(ctx, &stop, t, 0, 0, n);
+    if (stop) {
+      gb_kdtree_free(ctx, t);
+      return GB_EINTERRUPTED;
+    }
   }
   for (int64_t i = 0; i < n; i++) t->pos[t->idx[i]] = i;
   return GB_OK;

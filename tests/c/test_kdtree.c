@@ -117,9 +117,29 @@ TEST(box_count_with_equal_sides_is_the_max_norm_count) {
   free(x);
 }
 
+/* An interrupt during the build is an interrupt, not a lack of memory
+   (issue 14), and the tree's memory goes back. */
+TEST(an_interrupted_build_says_so_and_frees_its_memory) {
+  int64_t n = 200000;
+  double *x = malloc(sizeof(double) * (size_t)n * 2);
+  for (int64_t i = 0; i < 2 * n; i++) x[i] = (double)((i * 7919) % 100003);
+  gb_ctx *ctx = gb_ctx_new();
+  gb_kdtree t;
+  gb_ctx_interrupt(ctx);
+  CHECK(gb_kdtree_build(ctx, &t, x, n, 2) == GB_EINTERRUPTED);
+  gb_ctx_drop(ctx);
+  CHECK(gb_ctx_used(ctx) == 0);
+  gb_ctx_clear(ctx);
+  CHECK(gb_kdtree_build(ctx, &t, x, n, 2) == GB_OK);
+  gb_kdtree_free(ctx, &t);
+  gb_ctx_free(ctx);
+  free(x);
+}
+
 int main(void) {
   RUN(uniform_points_match_brute_force);
   RUN(tied_grid_points_match_brute_force);
   RUN(box_count_with_equal_sides_is_the_max_norm_count);
+  RUN(an_interrupted_build_says_so_and_frees_its_memory);
   return check_exit();
 }
