@@ -30,14 +30,17 @@ const char *gibbs_interp_loadmode(lua_State *L) {
   return sandboxed ? "t" : "bt";
 }
 
-/* load(chunk [, name [, mode [, env]]]) with mode forced to "t". */
+/* load(chunk [, name [, mode [, env]]]) with mode forced to "t".  env is
+   passed on only when given: load tells an absent env (the chunk gets the
+   globals) from an explicit nil. */
 static int safe_load(lua_State *L) {
-  lua_settop(L, 4);
+  int n = lua_gettop(L) < 4 ? 3 : 4;
+  lua_settop(L, n);
   lua_pushliteral(L, "t");
   lua_replace(L, 3);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
-  lua_call(L, 4, LUA_MULTRET);
+  lua_call(L, n, LUA_MULTRET);
   return lua_gettop(L);
 }
 

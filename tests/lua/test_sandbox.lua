@@ -28,6 +28,15 @@ refused("the debug global", 'debug.sethook()', "debug")
 refused("bytecode through load",
         'local f, e = load(string.dump(function() end)); if not f then print("REFUSED " .. e) os = nil error("refused") end')
 refused("bytecode through load with mode b", 'assert(load(string.dump(function() end), "x", "b"))')
+T.test("chunks from load see the sandbox's globals", function()
+  local out, err, code = sandboxed('print(load("return print")() == print)\n' ..
+    'print(load("x = 1; return x")(), x)\n' ..
+    'print(load("return y", "c", "t", {y = 2})())\n' ..
+    'print(pcall(load("return print", "c", "t", nil)))')
+  T.eq(code, 0, err)
+  T.eq(out, "true\n1\t1\n2\nfalse\t" .. '[string "c"]:1: attempt to index a nil value (upvalue \'_ENV\')\n')
+end)
+
 refused("writing files with io.open", 'io.open("/tmp/gibbs_sandbox_test", "w")', "not allowed")
 refused("appending with io.open", 'io.open("/tmp/gibbs_sandbox_test", "a")', "not allowed")
 refused("read-write with io.open", 'io.open("/tmp/gibbs_sandbox_test", "r+")', "not allowed")
