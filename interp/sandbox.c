@@ -5,13 +5,14 @@
 **  - run processes:           os.execute, io.popen removed
 **  - end the host:            os.exit removed
 **  - load native code:        package.loadlib removed, C searchers dropped
-**  - load bytecode:           load/loadfile/dofile accept text chunks only
-**                             (malformed bytecode can crash Lua)
+**  - load bytecode:           load/loadfile/dofile/require accept text
+**                             chunks only (malformed bytecode can crash Lua)
 **  - inspect or patch the VM: the debug library removed
 **  - write files:             io.open/io.output/os.remove/os.rename/os.tmpname
 **                             and every native writer (array.save, ...) only
 **                             below write_dir, and nowhere if it is NULL
 */
+#include <stdio.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -66,6 +67,90 @@ static int safe_dofile(lua_State *L) {
   lua_call(L, 0, LUA_MULTRET);
   return lua_gettop(L) - 1;
 }
+
+/* Modules -------------------------------------------------------------------- */
+
+static int readable(const char *file) {
+  FILE *f = fopen(file, "r");
+  if (!f) return 0;
+  fclose(f);
+  return 1;
+}
+
+/* The first file on path (templates separated by ';', '?' standing for
+   name with each sep replaced by rep) that can be read, pushed; or NULL,
+   with the message listing the files tried pushed, as package.searchpath
+   words it. */
+static const char *findfile(lua_State *L, const char *name, const char *path,
+                            const char *sep, const char *rep) {
+  int tried = 0;
+  if (*sep && strchr(name, *sep)) name = luaL_gsub(L, name, sep, rep);
+  for (const char *p = path;; p++) {
+    const char *e = strchr(p, *LUA_PATH_SEP);
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len > 0) {
+      lua_pushlstring(L, p, len);
+      const char *file = luaL_gsub(L, lua_tostring(L, -1), LUA_PATH_MARK, name);
+      lua_remove(L, -2);
+      if (readable(file)) return file;
+      lua_pushfstring(L, "%sno file '%s'", tried++ ? "\n\t" : "", file);
+      lua_remove(L, -2);
+      if (tried > 1) lua_concat(L, 2);
+    }
+    if (!e) break;
+    p = e;
+  }
+  if (!tried) lua_pushliteral(L, "");
+  return NULL;
+}
+
+/* package.searchpath(name, path [, sep [, rep]]) */
+static int safe_searchpath(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  const char *sep = luaL_optstring(L, 3, ".");
+  const char *rep = luaL_optstring(L, 4, LUA_DIRSEP);
+  if (findfile(L, name, path, sep, rep)) return 1;
+  luaL_pushfail(L);
+  lua_insert(L, -2);
+  return 2;
+}
+
+/* package.searchers[2]: a Lua file on package.path, loaded as text only.
+   Upvalue 1 is the package table. */
+static int search_lua(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  if (lua_getfield(L, lua_upvalueindex(1), "path") != LUA_TSTRING)
+    return luaL_error(L, "'package.path' must be a string");
+  const char *file = findfile(L, name, lua_tostring(L, -1), ".", LUA_DIRSEP);
+  if (!file) return 1;                       /* the files tried */
+  if (luaL_loadfilex(L, file, "t") != LUA_OK)
+    return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s",
+                      name, file, lua_tostring(L, -1));
+  lua_pushstring(L, file);
+  return 2;
+}
+
+/* Only the preload searcher and search_lua: no C modules, no bytecode. */
+static void set_searchers(lua_State *L) {
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "searchers");
+  lua_pushnil(L);
+  lua_rawseti(L, -2, 4);
+  lua_pushnil(L);
+  lua_rawseti(L, -2, 3);
+  lua_pushvalue(L, -2);
+  lua_pushcclosure(L, search_lua, 1);
+  lua_rawseti(L, -2, 2);
+  lua_pop(L, 1);
+  lua_pushcfunction(L, safe_searchpath);
+  lua_setfield(L, -2, "searchpath");
+  lua_pushliteral(L, "");
+  lua_setfield(L, -2, "cpath");
+  lua_pop(L, 1);
+}
+
+/* Files ---------------------------------------------------------------------- */
 
 /* The mode allows writing: "w", "a" or any "+". */
 static int writes(const char *mode) {
@@ -129,20 +214,11 @@ static int apply(lua_State *L) {
     }
     lua_pop(L, 1);
   }
-  /* keep only the preload and Lua-file searchers */
-  lua_getglobal(L, "package");
-  lua_getfield(L, -1, "searchers");
-  lua_pushnil(L);
-  lua_rawseti(L, -2, 4);
-  lua_pushnil(L);
-  lua_rawseti(L, -2, 3);
-  lua_pop(L, 1);
-  lua_pushliteral(L, "");
-  lua_setfield(L, -2, "cpath");
-  lua_getfield(L, -1, "loaded");
+  set_searchers(L);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
   lua_pushnil(L);
   lua_setfield(L, -2, "debug");
-  lua_pop(L, 2);
+  lua_pop(L, 1);
   lua_pushnil(L);
   lua_setglobal(L, "debug");
 

@@ -28,6 +28,31 @@ refused("the debug global", 'debug.sethook()', "debug")
 refused("bytecode through load",
         'local f, e = load(string.dump(function() end)); if not f then print("REFUSED " .. e) os = nil error("refused") end')
 refused("bytecode through load with mode b", 'assert(load(string.dump(function() end), "x", "b"))')
+-- A file of bytecode (string.dump) in the write directory, then every way
+-- of loading it.
+local function bytecode_file(dir)
+  return 'local f = assert(io.open("' .. dir .. '/evil.lua", "w"))\n' ..
+    'f:write(string.dump(function() print("bytecode executed") end)); f:close()\n'
+end
+
+T.test("no loading path runs bytecode: require, loadfile, dofile", function()
+  local dir = T.tmpdir()
+  local out, err, code = sandboxed(bytecode_file(dir) ..
+    'local function show(how, ...) print(how, (tostring(...):gsub("\\n", " "))) end\n' ..
+    'package.path = "' .. dir .. '/?.lua"\n' ..
+    'show("require", select(2, pcall(require, "evil")))\n' ..
+    'show("loadfile", select(2, loadfile("' .. dir .. '/evil.lua")))\n' ..
+    'show("dofile", select(2, pcall(dofile, "' .. dir .. '/evil.lua")))\n' ..
+    'show("searcher", select(2, pcall(package.searchers[2], "evil")))',
+    "--write-dir " .. dir)
+  os.execute("rm -rf " .. dir)
+  T.eq(code, 0, err)
+  T.ok(not out:find("bytecode executed", 1, true), out)
+  for _, how in ipairs{"require", "loadfile", "dofile", "searcher"} do
+    T.ok(out:find(how .. "\t[^\n]*binary chunk"), how .. " refuses: " .. out)
+  end
+end)
+
 T.test("chunks from load see the sandbox's globals", function()
   local out, err, code = sandboxed('print(load("return print")() == print)\n' ..
     'print(load("x = 1; return x")(), x)\n' ..
