@@ -5,6 +5,7 @@
 */
 #include <errno.h>
 #include <malloc.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +51,13 @@ static int report(gibbs_State *G, int status) {
   return status;
 }
 
-/* "512M", "2G", "1000000", "64k" -> bytes; 0 on a malformed size. */
+/* "512M", "2G", "1000000", "64k" -> bytes; 0 on a malformed size.  strtod
+   also reads "nan" and "inf", which are no sizes. */
 static size_t parse_size(const char *s) {
   char *end;
   errno = 0;
   double v = strtod(s, &end);
-  if (errno || end == s || v <= 0) return 0;
+  if (errno || end == s || !(v > 0) || !isfinite(v)) return 0;
   switch (*end) {
     case 'k': case 'K': v *= 1024.0; end++; break;
     case 'm': case 'M': v *= 1024.0 * 1024.0; end++; break;
@@ -107,13 +109,14 @@ static void parse_args(int argc, char **argv, cli *c) {
     } else if (strcmp(a, "--mem-limit") == 0) {
       if (++i >= argc) die_usage("'%s' needs a size", a);
       c->opt.mem_limit = parse_size(argv[i]);
-      if (c->opt.mem_limit == 0) die_usage("bad --mem-limit size '%s' (e.g. 512M, 2G)", argv[i]);
+      if (c->opt.mem_limit == 0)
+        die_usage("bad --mem-limit '%s': a size in bytes > 0 is expected (e.g. 512M, 2G)", argv[i]);
     } else if (strcmp(a, "--time-limit") == 0) {
       char *end;
       if (++i >= argc) die_usage("'%s' needs a number of seconds", a);
       c->opt.time_limit = strtod(argv[i], &end);
-      if (*end || end == argv[i] || !(c->opt.time_limit > 0))
-        die_usage("bad --time-limit '%s' (seconds, > 0)", argv[i]);
+      if (*end || end == argv[i] || !(c->opt.time_limit > 0) || !isfinite(c->opt.time_limit))
+        die_usage("bad --time-limit '%s': a finite number of seconds > 0 is expected", argv[i]);
     } else die_usage("unrecognised option '%s'", a);
   }
   c->script = i < argc ? i : 0;
