@@ -152,6 +152,8 @@ static int a_save(lua_State *L) {
 
 /* Text --------------------------------------------------------------------------------- */
 
+#define MAXFIELDS 4096      /* fields a line may have */
+
 typedef struct textopts {
   char delim;               /* 0: any run of spaces and tabs */
   char comments;
@@ -160,6 +162,15 @@ typedef struct textopts {
   int cols[256];            /* 0-based selected columns */
   int dtype;
 } textopts;
+
+/* A usecols entry at the top, as a 0-based column: checked before it is
+   narrowed to an int, so that 2^32 + 1 does not become column 1. */
+static int checkcol(lua_State *L) {
+  lua_Integer c = luaL_checkinteger(L, -1);
+  if (c < 1 || c > MAXFIELDS)
+    gbL_error(L, "usecols are 1-based column numbers from 1 to %d, got %lld", MAXFIELDS, (long long)c);
+  return (int)c - 1;
+}
 
 static void read_textopts(lua_State *L, int idx, textopts *t) {
   memset(t, 0, sizeof *t);
@@ -186,7 +197,7 @@ static void read_textopts(lua_State *L, int idx, textopts *t) {
   if (lua_getfield(L, idx, "usecols") != LUA_TNIL) {
     if (lua_isinteger(L, -1)) {
       t->ncols_sel = 1;
-      t->cols[0] = (int)lua_tointeger(L, -1) - 1;
+      t->cols[0] = checkcol(L);
     } else {
       luaL_checktype(L, -1, LUA_TTABLE);
       int n = (int)lua_rawlen(L, -1);
@@ -194,12 +205,10 @@ static void read_textopts(lua_State *L, int idx, textopts *t) {
       t->ncols_sel = n;
       for (int i = 0; i < n; i++) {
         lua_rawgeti(L, -1, i + 1);
-        t->cols[i] = (int)luaL_checkinteger(L, -1) - 1;
+        t->cols[i] = checkcol(L);
         lua_pop(L, 1);
       }
     }
-    for (int i = 0; i < t->ncols_sel; i++)
-      if (t->cols[i] < 0) gbL_error(L, "usecols are 1-based column numbers");
   }
   if (lua_getfield(L, idx, "dtype") != LUA_TNIL) t->dtype = gbL_optdtype(L, -1, GB_FLOAT64);
   lua_pop(L, 5);
@@ -260,9 +269,16 @@ static int a_loadtxt(lua_State *L) {
   size_t n;
   char *text = (char *)read_all(L, path, &n);
   int bufidx = lua_gettop(L);
+  /* the lines are C strings: a NUL would silently end the file early */
+  const char *nul = memchr(text, '\0', n);
+  if (nul) {
+    int64_t at = 1;
+    for (const char *p = text; p < nul; p++) at += *p == '\n';
+    return gbL_error(L, "%s:%lld: a NUL byte (not a text file?)", path, (long long)at);
+  }
   /* pass 1: count the data rows and check they have one column count */
   char *copy = lua_newuserdatauv(L, n + 1, 0);
-  char *fields[4096];
+  char *fields[MAXFIELDS];
   int64_t rows = 0, line = 0;
   int cols = -1;
   memcpy(copy, text, n + 1);
@@ -273,8 +289,8 @@ static int a_loadtxt(lua_State *L) {
     char *c = strchr(p, t.comments);
     if (c) *c = 0;
     if (line > t.skiprows) {
-      int k = split(p, &t, fields, 4096);
-      if (k < 0) return gbL_error(L, "%s:%lld: more than 4096 columns", path, (long long)line);
+      int k = split(p, &t, fields, MAXFIELDS);
+      if (k < 0) return gbL_error(L, "%s:%lld: more than %d columns", path, (long long)line, MAXFIELDS);
       int blank = k == 0 || (k == 1 && strspn(fields[0], " \t\r") == strlen(fields[0]));
       if (!blank) {
         if (cols >= 0 && k != cols)
@@ -304,7 +320,7 @@ static int a_loadtxt(lua_State *L) {
     char *c = strchr(p, t.comments);
     if (c) *c = 0;
     if (line > t.skiprows) {
-      int k = split(p, &t, fields, 4096);
+      int k = split(p, &t, fields, MAXFIELDS);
       int blank = k == 0 || (k == 1 && strspn(fields[0], " \t\r") == strlen(fields[0]));
       if (!blank) {
         for (int j = 0; j < ncols; j++) {

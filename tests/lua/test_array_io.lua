@@ -107,6 +107,26 @@ T.test("a bad number names the file, line and column", function()
   T.raises(function() array.savetxt(tmp .. "/x.txt", array.zeros({2, 2, 2})) end, "1-D or 2-D")
 end)
 
+T.test("loadtxt: usecols out of range and NUL bytes are errors naming the option or line", function()
+  local path = tmp .. "/cols.txt"
+  local f = assert(io.open(path, "w"))
+  f:write("1 2\n3 4\n")
+  f:close()
+  for _, c in ipairs({(1 << 32) + 1, 1 << 31, math.maxinteger, math.mininteger, 0, -1, 4097}) do
+    T.raises(function() array.loadtxt(path, {usecols = c}) end, "array.loadtxt", "usecols")
+    T.raises(function() array.loadtxt(path, {usecols = {2, c}}) end, "array.loadtxt", "usecols")
+  end
+  T.raises(function() array.loadtxt(path, {usecols = 3}) end, "column 3 requested, but lines have 2")
+  f = assert(io.open(tmp .. "/nul.txt", "wb"))
+  f:write("1\n2\n\0 3\n4\n5")
+  f:close()
+  T.raises(function() array.loadtxt(tmp .. "/nul.txt") end, "array.loadtxt", "nul.txt:3:", "NUL byte")
+  f = assert(io.open(tmp .. "/nul.txt", "wb"))
+  f:write("# header\0\n1\n")
+  f:close()
+  T.raises(function() array.loadtxt(tmp .. "/nul.txt", {skiprows = 1}) end, "nul.txt:1:", "NUL byte")
+end)
+
 T.test("a failed write leaves no file and no temporary behind", function()
   T.raises(function() array.save(tmp .. "/no/such/dir/a.npy", array{1}) end, "array.save", "cannot write")
   local path = tmp .. "/keep.npy"
