@@ -6,13 +6,17 @@
 **
 ** Every write goes to a temporary file in the target's directory, which is
 ** renamed over the target only once everything is written and flushed, so
-** a failure never leaves a half-written file.  Writes obey the sandbox's
+** a failure never leaves a half-written file.  A process killed mid-write
+** leaves its temporary behind; the name (".<name>.gibbs-tmp.<pid>.XXXXXX")
+** says what it is, and the next save of the same target removes it.  Writes obey the sandbox's
 ** write policy (gbL_checkwrite).  No Lua error is raised while a file is
 ** open: failures are collected, the file closed (and the temporary
 ** removed), then reported.
 */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +30,45 @@
 
 typedef struct outfile {
   FILE *f;
-  char tmp[PATH_MAX + 16];
+  char tmp[PATH_MAX + 64];
   int failed;
 } outfile;
 
+#define TMP_TAG ".gibbs-tmp."
+#define TMP_BASE 200        /* bytes of the target's name kept in a temporary's */
+
+/* Remove the temporaries "<prefix><pid>.XXXXXX" in dir whose process is
+   gone (those of a live one may be a save in progress). */
+static void remove_stale(const char *dir, const char *prefix) {
+  DIR *d = opendir(dir);
+  size_t n = strlen(prefix);
+  struct dirent *e;
+  if (!d) return;
+  while ((e = readdir(d)) != NULL) {
+    char *end;
+    if (strncmp(e->d_name, prefix, n) != 0) continue;
+    errno = 0;
+    long pid = strtol(e->d_name + n, &end, 10);
+    if (errno || end == e->d_name + n || *end != '.' || pid <= 0 || pid == (long)getpid())
+      continue;
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) unlinkat(dirfd(d), e->d_name, 0);
+  }
+  closedir(d);
+}
+
 static int out_open(outfile *o, const char *path) {
+  const char *slash = strrchr(path, '/');
+  int dirlen = slash ? (int)(slash - path) + 1 : 0;    /* with the slash */
+  char dir[PATH_MAX], prefix[TMP_BASE + 32];
   o->failed = 0;
-  if (snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", path) >= (int)sizeof o->tmp) return 0;
+  snprintf(prefix, sizeof prefix, ".%.*s" TMP_TAG, TMP_BASE, path + dirlen);
+  if (snprintf(dir, sizeof dir, "%.*s", dirlen ? dirlen : 1, dirlen ? path : ".") >= (int)sizeof dir ||
+      snprintf(o->tmp, sizeof o->tmp, "%s%s%ld.XXXXXX", dirlen ? dir : "", prefix,
+               (long)getpid()) >= (int)sizeof o->tmp) {
+    errno = ENAMETOOLONG;
+    return 0;
+  }
+  remove_stale(dir, prefix);
   int fd = mkstemp(o->tmp);
   if (fd < 0) return 0;
   mode_t mask = umask(0);

@@ -140,3 +140,34 @@ T.test("a failed write leaves no file and no temporary behind", function()
   p:close()
   T.ok(not names:find("tmp", 1, true), "temporary files left: " .. names)
 end)
+
+local function names(dir)
+  local p = io.popen("ls -a " .. dir)
+  local t = {}
+  for name in p:lines() do if name ~= "." and name ~= ".." then t[#t + 1] = name end end
+  p:close()
+  table.sort(t)
+  return t
+end
+
+T.test("a save killed mid-write leaves the old file and a named temporary, which the next save removes", function()
+  local dir = T.tmpdir()
+  local path = dir .. "/big.npy"
+  array.save(path, array{1, 2, 3})
+  local before = slurp(path)
+  -- a file size limit kills the writer (SIGXFSZ) half-way through 8 MB
+  local _, _, code = T.run("ulimit -f 64; " .. T.gibbs .. " -e 'array.save(\"" .. path ..
+                           "\", array.zeros(1e6))'")
+  T.ok(code ~= 0, "the writer was killed")
+  T.eq(slurp(path), before, "the old file is intact")
+  local left = names(dir)
+  T.eq(#left, 2, "the target and one temporary: " .. table.concat(left, " "))
+  T.ok(left[1]:find("^%.big%.npy%.gibbs%-tmp%.%d+%.......$"), "a recognisable name: " .. left[1])
+  -- temporaries of a live process (pid 1) and of another target stay
+  local keep = {".big.npy.gibbs-tmp.1.abcdef", ".other.npy.gibbs-tmp.1073741823.abcdef"}
+  for _, name in ipairs(keep) do assert(io.open(dir .. "/" .. name, "w")):close() end
+  array.save(path, array{4})
+  T.eq(array.load(path):totable(), {4})
+  T.eq(names(dir), {keep[1], keep[2], "big.npy"})
+  os.execute("rm -rf " .. dir)
+end)
