@@ -10,10 +10,16 @@
 **  - inspect or patch the VM: the debug library removed
 **  - write files:             io.open/io.output/os.remove/os.rename/os.tmpname
 **                             and every native writer (array.save, ...) only
-**                             below write_dir, and nowhere if it is NULL
+**                             below write_dir, and nowhere if it is NULL;
+**                             never through a symbolic link or into a file
+**                             with other hard links
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
@@ -157,10 +163,63 @@ static int writes(const char *mode) {
   return strchr(mode, 'w') || strchr(mode, 'a') || strchr(mode, '+');
 }
 
+/* The open(2) flags of a mode that writes, or -1 if io.open would not take
+   the mode ("r", "w" or "a", then an optional "+", then only "b"s). */
+static int open_flags(const char *mode) {
+  int plus = mode[0] && mode[1] == '+';
+  const char *rest = mode + (mode[0] ? 1 : 0) + plus;
+  int rw = plus ? O_RDWR : O_WRONLY;
+  if (strspn(rest, "b") != strlen(rest)) return -1;
+  switch (mode[0]) {
+    case 'r': return plus ? O_RDWR : -1;
+    case 'w': return rw | O_CREAT | O_TRUNC;
+    case 'a': return rw | O_CREAT | O_APPEND;
+    default: return -1;
+  }
+}
+
+static int close_stream(lua_State *L) {
+  luaL_Stream *p = luaL_checkudata(L, 1, LUA_FILEHANDLE);
+  return luaL_fileresult(L, fclose(p->f) == 0, NULL);
+}
+
+/* Open path for writing as io.open does, pushing the file or fail, message
+   and errno.  The last component is not followed if it is a symbolic link
+   (gbL_checkwrite has resolved the directories), and the file must be a
+   regular one with no other hard link: no name in the write directory may
+   lead to a file outside it.  Truncation waits for those checks, and
+   O_NONBLOCK keeps a FIFO from blocking the open. */
+static int open_write(lua_State *L, const char *path, const char *mode) {
+  int flags = open_flags(mode);
+  struct stat st;
+  luaL_argcheck(L, flags >= 0, 2, "invalid mode");
+  gbL_checkwrite(L, path);
+  luaL_Stream *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->closef = NULL;                        /* not open yet */
+  luaL_setmetatable(L, LUA_FILEHANDLE);
+  int fd = open(path, (flags & ~O_TRUNC) | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+  if (fd < 0) return luaL_fileresult(L, 0, path);
+  if (fstat(fd, &st) != 0) st.st_mode = 0;
+  if (!S_ISREG(st.st_mode) || st.st_nlink > 1) {
+    close(fd);
+    return gbL_error(L, "sandbox: writing '%s' is not allowed: %s", path,
+                     S_ISREG(st.st_mode) ? "it has other hard links" : "not a regular file");
+  }
+  if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+      ((flags & O_TRUNC) && ftruncate(fd, 0) != 0) || !(p->f = fdopen(fd, mode))) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return luaL_fileresult(L, 0, path);
+  }
+  p->closef = close_stream;
+  return 1;
+}
+
 static int safe_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   const char *mode = luaL_optstring(L, 2, "r");
-  if (writes(mode)) gbL_checkwrite(L, path);
+  if (writes(mode)) return open_write(L, path, mode);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -169,7 +228,13 @@ static int safe_open(lua_State *L) {
 
 /* io.output(name) opens name for writing; io.output(file) is harmless. */
 static int safe_output(lua_State *L) {
-  if (lua_type(L, 1) == LUA_TSTRING) gbL_checkwrite(L, lua_tostring(L, 1));
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    const char *path = lua_tostring(L, 1);
+    if (open_write(L, path, "w") != 1)      /* fail, message, errno */
+      return luaL_error(L, "cannot open file '%s' (%s)", path,
+                        strerror((int)lua_tointeger(L, -1)));
+    lua_replace(L, 1);
+  }
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);

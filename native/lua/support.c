@@ -432,6 +432,7 @@ int gbL_error(lua_State *L, const char *fmt, ...) {
 
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 /* The canonical form of path's directory followed by its last component, so
    that "allowed/../../etc/x" is seen for what it is. */
@@ -453,8 +454,13 @@ static int canonical(const char *path, char *out, size_t len) {
   return snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", base) < (int)len;
 }
 
+/* The directories are resolved; a symbolic link as the last component is
+   refused, as it could lead anywhere (writers also open with O_NOFOLLOW or
+   replace the name by rename, so a link made after the check is not
+   followed either). */
 void gbL_checkwrite(lua_State *L, const char *path) {
   char full[PATH_MAX], root[PATH_MAX];
+  struct stat st;
   int t = lua_getfield(L, LUA_REGISTRYINDEX, GBL_WRITEDIR_KEY);
   if (t == LUA_TNIL) { lua_pop(L, 1); return; }          /* not sandboxed */
   const char *dir = t == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
@@ -466,6 +472,8 @@ void gbL_checkwrite(lua_State *L, const char *path) {
   lua_pop(L, 1);
   if (!ok) gbL_error(L, "sandbox: writing '%s' is not allowed%s", path,
                      dir ? " outside the write directory" : "");
+  if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode))
+    gbL_error(L, "sandbox: writing '%s' is not allowed: it is a symbolic link", path);
 }
 
 void gbL_setfuncs(lua_State *L, int idx, const luaL_Reg *l) {

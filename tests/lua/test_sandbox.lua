@@ -89,6 +89,49 @@ T.test("--write-dir allows one directory and nothing outside it", function()
   os.execute("rm -rf " .. dir)
 end)
 
+-- Names in the write directory that lead outside it: a symbolic link to a
+-- file, a dangling one, a hard link, a linked directory.
+T.test("no writer follows a link out of the write directory", function()
+  local dir, outside = T.tmpdir(), T.tmpdir()
+  local target = outside .. "/target.txt"
+  local f = assert(io.open(target, "w")); f:write("original"); f:close()
+  os.execute(string.format("ln -s %s %s/link; ln -s %s/new.txt %s/dangling; ln %s %s/hard; ln -s %s %s/sub",
+                           target, dir, outside, dir, target, dir, outside, dir))
+  local attempts = {
+    'io.open(D .. "/link", "w")', 'io.open(D .. "/link", "a")', 'io.open(D .. "/link", "r+")',
+    'io.open(D .. "/link", "w+b")', 'io.output(D .. "/link")', 'io.open(D .. "/dangling", "w")',
+    'io.open(D .. "/hard", "w")', 'io.open(D .. "/hard", "a")', 'io.output(D .. "/hard")',
+    'array.save(D .. "/link", array{1})', 'array.savetxt(D .. "/link", array{1})',
+    'array.save(D .. "/dangling", array{1})', 'os.remove(D .. "/link")',
+    'os.rename(D .. "/link", D .. "/moved")', 'io.open(D .. "/sub/new.txt", "w")',
+    'array.save(D .. "/sub/new.npy", array{1})', 'array.savetxt(D .. "/sub/new.txt", array{1})',
+  }
+  for _, a in ipairs(attempts) do
+    local out, err, code = sandboxed('D = "' .. dir .. '"\n' ..
+      'local f = assert(' .. a .. ')\n' ..
+      'if io.type(f) == "file" then f:write("ESCAPED"); f:close() end\n' ..
+      'io.write("ESCAPED")', "--write-dir " .. dir)
+    T.ok(code ~= 0 and not out:find("ESCAPED", 1, true), a .. " was allowed: " .. out .. err)
+    T.ok(err:find("not allowed", 1, true), a .. ": " .. err)
+  end
+  f = assert(io.open(target)); T.eq(f:read("a"), "original", "the target is intact"); f:close()
+  local p = io.popen("ls -A " .. outside)
+  T.eq(p:read("a"), "target.txt\n", "nothing new outside")
+  p:close()
+  -- writing in place still works for a plain file, every mode
+  local out, err, code = sandboxed('D = "' .. dir .. '"\n' ..
+    'for _, m in ipairs{"w", "a", "r+", "w+", "a+b"} do\n' ..
+    '  local f = assert(io.open(D .. "/plain.txt", m)); f:write(m); f:close()\n' ..
+    'end\n' ..
+    'io.output(D .. "/out.txt"); io.write("via io.output"); io.close()\n' ..
+    'print(io.open(D .. "/plain.txt"):read("a"), io.open(D .. "/out.txt"):read("a"))\n' ..
+    'print(pcall(io.open, D .. "/plain.txt", "rw"))',
+    "--write-dir " .. dir)
+  T.eq(code, 0, err)
+  T.ok(out:find("^w%+a%+b\tvia io.output\nfalse\t[^\n]*invalid mode"), out)
+  os.execute("rm -rf " .. dir .. " " .. outside)
+end)
+
 T.test("reading files and the error handler's traceback still work", function()
   local out, err, code = sandboxed('print(io.open("tests/testing.lua"):read("l") ~= nil)')
   T.eq(code, 0, err)
