@@ -8,6 +8,8 @@
 **  - load bytecode:           load/loadfile/dofile/require accept text
 **                             chunks only (malformed bytecode can crash Lua)
 **  - inspect or patch the VM: the debug library removed
+**  - run endless finalizers:  no __gc in setmetatable, and the metatables of
+**                             built-in objects are read-only (see below)
 **  - write files:             io.open/io.output/os.remove/os.rename/os.tmpname
 **                             and every native writer (array.save, ...) only
 **                             below write_dir, and nowhere if it is NULL;
@@ -258,6 +260,102 @@ static int safe_rename(lua_State *L) {
   return lua_gettop(L);
 }
 
+/* Finalizers ------------------------------------------------------------------
+** Lua runs __gc with hooks off, so no budget could stop one that loops.
+** Scripts may not set a metatable with __gc, and the metatables of the
+** built-in objects (arrays, generators, files, ...), whose __gc runs for
+** every such object, reach scripts as read-only views.  (Lua marks an
+** object for finalization only if its metatable has __gc when set, so a
+** __gc added later to a script's metatable is never run.)
+*/
+
+static int safe_setmetatable(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    int gc = lua_getfield(L, 2, "__gc") != LUA_TNIL;
+    lua_pop(L, 1);
+    if (gc) return luaL_error(L, "setmetatable: __gc is not allowed in the sandbox");
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+static int view_newindex(lua_State *L) {
+  return luaL_error(L, "sandbox: the metatables of built-in objects are read-only");
+}
+
+/* The iterator of pairs(view): the metatable's keys (upvalue 1). */
+static int view_next(lua_State *L) {
+  lua_settop(L, 2);
+  if (lua_next(L, lua_upvalueindex(1))) return 2;
+  lua_pushnil(L);
+  return 1;
+}
+
+static int view_pairs(lua_State *L) {
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "__index");          /* the metatable viewed */
+  lua_pushcclosure(L, view_next, 1);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+/* Push a new read-only view of the table at the top. */
+static void newview(lua_State *L) {
+  int mt = lua_gettop(L);
+  lua_newtable(L);
+  lua_createtable(L, 0, 4);
+  lua_pushvalue(L, mt);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, view_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, view_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+}
+
+/* getmetatable(x); a userdata's metatable comes as a view, one per
+   metatable (kept in upvalue 2, weak-keyed), so that views compare equal
+   as the metatables do. */
+static int safe_getmetatable(lua_State *L) {
+  luaL_checkany(L, 1);
+  lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);                       /* 2: what getmetatable says */
+  if (lua_type(L, 1) != LUA_TUSERDATA || !lua_getmetatable(L, 1) || !lua_rawequal(L, 2, 3)) {
+    lua_settop(L, 2);                      /* not one, or __metatable hides it */
+    return 1;
+  }
+  lua_pushvalue(L, 3);
+  if (lua_rawget(L, lua_upvalueindex(2)) == LUA_TNIL) {
+    lua_pop(L, 1);
+    newview(L);
+    lua_pushvalue(L, 3);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, lua_upvalueindex(2));
+  }
+  return 1;
+}
+
+static void guard_finalizers(lua_State *L) {
+  lua_getglobal(L, "setmetatable");
+  lua_pushcclosure(L, safe_setmetatable, 1);
+  lua_setglobal(L, "setmetatable");
+  lua_getglobal(L, "getmetatable");
+  lua_newtable(L);                         /* the views */
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pushcclosure(L, safe_getmetatable, 2);
+  lua_setglobal(L, "getmetatable");
+}
+
 /* Replace lib.name with f, keeping the original as f's upvalue. */
 static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction f) {
   if (lua_getglobal(L, lib) != LUA_TTABLE) {
@@ -294,6 +392,8 @@ static int apply(lua_State *L) {
   lua_setglobal(L, "loadfile");
   lua_pushcfunction(L, safe_dofile);
   lua_setglobal(L, "dofile");
+
+  guard_finalizers(L);
 
   wrap(L, "io", "open", safe_open);
   wrap(L, "io", "output", safe_output);

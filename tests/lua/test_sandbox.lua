@@ -132,6 +132,46 @@ T.test("no writer follows a link out of the write directory", function()
   os.execute("rm -rf " .. dir .. " " .. outside)
 end)
 
+-- Lua runs finalizers with hooks off: no limit could stop one that loops.
+local function bounded(code, extra)
+  return T.run("timeout -k 1 10 " .. T.gibbs .. " --sandbox --time-limit 2 " .. (extra or "") .. " -", code)
+end
+local LOOP = "function() while true do end end"
+
+T.test("sandbox refuses __gc in metatables set by scripts", function()
+  for _, mt in ipairs({"{__gc = " .. LOOP .. "}", "{__gc = setmetatable({}, {__call = " .. LOOP .. "})}",
+                       "{__gc = false}", "{__index = {}, __gc = print}"}) do
+    local out, err, code = bounded("print(pcall(setmetatable, {}, " .. mt .. "))\n" ..
+      "setmetatable({}, " .. mt .. ")\ncollectgarbage()\nprint('ESCAPED')")
+    T.eq(code, 1, mt .. ": " .. err)
+    T.ok(out:find("^false\tsetmetatable: __gc is not allowed in the sandbox\n$"), mt .. ": " .. out)
+    T.ok(err:find("setmetatable: __gc is not allowed in the sandbox", 1, true), err)
+  end
+end)
+
+T.test("sandbox: the metatables of built-in objects are read-only views", function()
+  for _, obj in ipairs({"io.stdout", "array{1}", "rng.new(1)", "sample.chain{seed = 1}", "stats.normal()"}) do
+    local out, err, code = bounded("local mt = getmetatable(" .. obj .. ")\n" ..
+      "print(pcall(function() mt.__gc = " .. LOOP .. " end))\n" ..
+      "rawset(mt, '__gc', " .. LOOP .. ")\n" ..
+      "for i = 1, 3 do local x = " .. obj .. " end\n" ..
+      "local f = io.open('tests/testing.lua'); f = nil\n" ..
+      "collectgarbage(); collectgarbage()\nprint('ended')")
+    T.eq(code, 0, obj .. ": " .. err)
+    T.ok(out:find("^false\t[^\n]*read%-only\nended\n$"), obj .. ": " .. out)
+  end
+  -- the views still serve what scripts and help read from them
+  local out, err, code = bounded("local a, b = array{1}, array{2}\n" ..
+    "print(getmetatable(a) == getmetatable(b), getmetatable(a).__name, type(getmetatable(a).__index))\n" ..
+    "local n = 0 for k in pairs(getmetatable(a).__methods) do n = n + 1 end\n" ..
+    "local m = 0 for k in pairs(getmetatable(a)) do m = m + 1 end\n" ..
+    "print(n > 10, m > 5, getmetatable(getmetatable(a)))\n" ..
+    "print(getmetatable('').__index == string, getmetatable(setmetatable({}, {x = 1})).x)\n" ..
+    "help('a:cumsum')")
+  T.eq(code, 0, err)
+  T.ok(out:find("^true\tarray\tfunction\ntrue\ttrue\tfalse\ntrue\t1\n.*a:cumsum"), out)
+end)
+
 T.test("reading files and the error handler's traceback still work", function()
   local out, err, code = sandboxed('print(io.open("tests/testing.lua"):read("l") ~= nil)')
   T.eq(code, 0, err)
