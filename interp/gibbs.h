@@ -40,14 +40,21 @@ typedef struct gibbs_Options {
   const char *modules;       /* comma-separated C modules to load ("array,linalg"),
                                 NULL for all */
   int sandbox;               /* non-zero: no processes, native code, bytecode,
-                                debug library, or writes outside write_dir */
+                                debug library, environment, finalizers, writes
+                                outside write_dir or reads outside read_dirs
+                                and write_dir (docs/embedding.md) */
   const char *write_dir;     /* under the sandbox, the one directory scripts may
-                                write in (NULL: none) */
+                                write in, and read (NULL: none) */
   size_t mem_limit;          /* bytes the state may allocate, 0 = no limit */
   double time_limit;         /* seconds each run/call may take, 0 = no limit */
   long long instr_limit;     /* Lua VM instructions each run/call may execute,
                                 0 = no limit */
   int interactive;           /* non-zero: Ctrl-C (SIGINT) interrupts runs */
+  const char *const *read_dirs;  /* under the sandbox, the directories scripts
+                                may read files in, besides write_dir: a
+                                NULL-terminated array (NULL: none).  The
+                                strings must stay valid while the state is
+                                open. */
 } gibbs_Options;
 
 typedef struct gibbs_State gibbs_State;

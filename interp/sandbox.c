@@ -10,11 +10,20 @@
 **  - inspect or patch the VM: the debug library removed
 **  - run endless finalizers:  no __gc in setmetatable, and the metatables of
 **                             built-in objects are read-only (see below)
-**  - write files:             io.open/io.output/os.remove/os.rename/os.tmpname
-**                             and every native writer (array.save, ...) only
+**  - write files:             io.open/io.output/os.remove/os.rename and
+**                             every native writer (array.save, ...) only
 **                             below write_dir, and nowhere if it is NULL;
 **                             never through a symbolic link or into a file
-**                             with other hard links
+**                             with other hard links; os.tmpname and
+**                             io.tmpfile removed
+**  - read files:              io.open/io.lines/io.input, loadfile/dofile,
+**                             require and every native reader (array.load,
+**                             ...) only inside read_dirs and write_dir
+**  - read the environment or change the process's locale: os.getenv and
+**                             os.setlocale removed
+**
+** The files a host runs (the script named on the command line,
+** gibbs_run_file) are the host's choice, outside this policy.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,8 +38,9 @@
 #include "internal.h"
 
 static const char *const removed[][2] = {
-  {"os", "execute"}, {"os", "exit"}, {"os", "tmpname"}, {"io", "popen"},
-  {"package", "loadlib"}, {NULL, NULL}
+  {"os", "execute"}, {"os", "exit"}, {"os", "tmpname"}, {"os", "getenv"},
+  {"os", "setlocale"}, {"io", "popen"}, {"io", "tmpfile"}, {"package", "loadlib"},
+  {NULL, NULL}
 };
 
 const char *gibbs_interp_loadmode(lua_State *L) {
@@ -53,9 +63,11 @@ static int safe_load(lua_State *L) {
   return lua_gettop(L);
 }
 
+/* loadfile and dofile read standard input when given no file name. */
 static int safe_loadfile(lua_State *L) {
   const char *path = luaL_optstring(L, 1, NULL);
   int hasenv = !lua_isnone(L, 3);
+  if (path) gbL_checkread(L, path);
   if (luaL_loadfilex(L, path, "t") != LUA_OK) {
     luaL_pushfail(L);
     lua_insert(L, -2);
@@ -71,6 +83,7 @@ static int safe_loadfile(lua_State *L) {
 static int safe_dofile(lua_State *L) {
   const char *path = luaL_optstring(L, 1, NULL);
   lua_settop(L, 1);
+  if (path) gbL_checkread(L, path);
   if (luaL_loadfilex(L, path, "t") != LUA_OK) return lua_error(L);
   lua_call(L, 0, LUA_MULTRET);
   return lua_gettop(L) - 1;
@@ -78,7 +91,8 @@ static int safe_dofile(lua_State *L) {
 
 /* Modules -------------------------------------------------------------------- */
 
-static int readable(const char *file) {
+static int readable(lua_State *L, const char *file) {
+  if (!gbL_mayread(L, file)) return 0;
   FILE *f = fopen(file, "r");
   if (!f) return 0;
   fclose(f);
@@ -86,7 +100,8 @@ static int readable(const char *file) {
 }
 
 /* The first file on path (templates separated by ';', '?' standing for
-   name with each sep replaced by rep) that can be read, pushed; or NULL,
+   name with each sep replaced by rep) that exists and that the sandbox
+   lets scripts read, pushed; or NULL,
    with the message listing the files tried pushed, as package.searchpath
    words it. */
 static const char *findfile(lua_State *L, const char *name, const char *path,
@@ -100,7 +115,7 @@ static const char *findfile(lua_State *L, const char *name, const char *path,
       lua_pushlstring(L, p, len);
       const char *file = luaL_gsub(L, lua_tostring(L, -1), LUA_PATH_MARK, name);
       lua_remove(L, -2);
-      if (readable(file)) return file;
+      if (readable(L, file)) return file;
       lua_pushfstring(L, "%sno file '%s'", tried++ ? "\n\t" : "", file);
       lua_remove(L, -2);
       if (tried > 1) lua_concat(L, 2);
@@ -124,8 +139,8 @@ static int safe_searchpath(lua_State *L) {
   return 2;
 }
 
-/* package.searchers[2]: a Lua file on package.path, loaded as text only.
-   Upvalue 1 is the package table. */
+/* package.searchers[2]: a Lua file on package.path in the readable
+   directories, loaded as text only.  Upvalue 1 is the package table. */
 static int search_lua(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   if (lua_getfield(L, lua_upvalueindex(1), "path") != LUA_TSTRING)
@@ -222,6 +237,7 @@ static int safe_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   const char *mode = luaL_optstring(L, 2, "r");
   if (writes(mode)) return open_write(L, path, mode);
+  gbL_checkread(L, path);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -237,6 +253,16 @@ static int safe_output(lua_State *L) {
                         strerror((int)lua_tointeger(L, -1)));
     lua_replace(L, 1);
   }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+/* io.lines(name) and io.input(name) read name; without one, or with a
+   file, they read what is already open. */
+static int safe_readname(lua_State *L) {
+  if (lua_type(L, 1) == LUA_TSTRING) gbL_checkread(L, lua_tostring(L, 1));
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -368,8 +394,32 @@ static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction 
   lua_pop(L, 1);
 }
 
+typedef struct policy {
+  const char *write_dir;
+  const char *const *read_dirs;
+} policy;
+
+/* The directories, in the registry for gbL_checkwrite and gbL_checkread:
+   the write directory is readable too. */
+static void set_policy(lua_State *L, const policy *p) {
+  int n = 0;
+  lua_newtable(L);
+  for (int i = 0; p->read_dirs && p->read_dirs[i]; i++) {
+    lua_pushstring(L, p->read_dirs[i]);
+    lua_rawseti(L, -2, ++n);
+  }
+  if (p->write_dir) {
+    lua_pushstring(L, p->write_dir);
+    lua_rawseti(L, -2, ++n);
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, GBL_READDIRS_KEY);
+  if (p->write_dir) lua_pushstring(L, p->write_dir);
+  else lua_pushboolean(L, 0);
+  lua_setfield(L, LUA_REGISTRYINDEX, GBL_WRITEDIR_KEY);
+}
+
 static int apply(lua_State *L) {
-  const char *write_dir = lua_touserdata(L, 1);
+  const policy *p = lua_touserdata(L, 1);
   for (int i = 0; removed[i][0]; i++) {
     if (lua_getglobal(L, removed[i][0]) == LUA_TTABLE) {
       lua_pushnil(L);
@@ -397,18 +447,19 @@ static int apply(lua_State *L) {
 
   wrap(L, "io", "open", safe_open);
   wrap(L, "io", "output", safe_output);
+  wrap(L, "io", "lines", safe_readname);
+  wrap(L, "io", "input", safe_readname);
   wrap(L, "os", "remove", safe_remove);
   wrap(L, "os", "rename", safe_rename);
 
-  if (write_dir) lua_pushstring(L, write_dir);
-  else lua_pushboolean(L, 0);
-  lua_setfield(L, LUA_REGISTRYINDEX, GBL_WRITEDIR_KEY);
+  set_policy(L, p);
   return 0;
 }
 
-int gibbs_interp_sandbox(lua_State *L, const char *write_dir) {
+int gibbs_interp_sandbox(lua_State *L, const char *write_dir, const char *const *read_dirs) {
+  policy p = {write_dir, read_dirs};
   lua_pushcfunction(L, apply);
-  lua_pushlightuserdata(L, (void *)write_dir);
+  lua_pushlightuserdata(L, &p);
   if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
     lua_pop(L, 1);
     return -1;

@@ -227,7 +227,7 @@ gibbs_State *gibbs_open(const gibbs_Options *o) {
   lua_pushcfunction(G->L, open_selected);
   lua_pushlightuserdata(G->L, (void *)o->modules);
   if (lua_pcall(G->L, 1, 0, 0) != LUA_OK ||
-      (o->sandbox && gibbs_interp_sandbox(G->L, o->write_dir) != 0)) {
+      (o->sandbox && gibbs_interp_sandbox(G->L, o->write_dir, o->read_dirs) != 0)) {
     lua_close(G->L);
     free(G);
     return NULL;

@@ -8,10 +8,11 @@
 ** renamed over the target only once everything is written and flushed, so
 ** a failure never leaves a half-written file.  A process killed mid-write
 ** leaves its temporary behind; the name (".<name>.gibbs-tmp.<pid>.XXXXXX")
-** says what it is, and the next save of the same target removes it.  Writes obey the sandbox's
-** write policy (gbL_checkwrite).  No Lua error is raised while a file is
-** open: failures are collected, the file closed (and the temporary
-** removed), then reported.
+** says what it is, and the next save of the same target removes it.
+** Reads and writes obey the sandbox's policy (gbL_checkread,
+** gbL_checkwrite).  No Lua error is raised while a file is open: failures
+** are collected, the file closed (and the temporary removed), then
+** reported.
 */
 #include <dirent.h>
 #include <errno.h>
@@ -101,6 +102,7 @@ static void out_write(outfile *o, const void *p, size_t n) {
    leave the file open. */
 static const char *read_all(lua_State *L, const char *path, size_t *len) {
   struct stat st;
+  gbL_checkread(L, path);
   if (stat(path, &st) != 0) gbL_error(L, "cannot open '%s': %s", path, strerror(errno));
   if (!S_ISREG(st.st_mode)) gbL_error(L, "'%s' is not a regular file", path);
   size_t n = (size_t)st.st_size;

@@ -165,6 +165,28 @@ TEST(sandbox_and_module_options) {
   gibbs_close(G);
 }
 
+static const char *const test_dirs[] = {"tests/c", "tests/fixtures", NULL};
+static void sandbox_reading_tests(gibbs_Options *o) { o->sandbox = 1; o->read_dirs = test_dirs; }
+
+/* read_dirs: files there are readable, others not; the host's own
+   gibbs_run_file is outside the policy. */
+TEST(sandbox_read_dirs) {
+  gibbs_State *G = open_with(sandbox_reading_tests);
+  CHECK(gibbs_run_string(G, "assert(io.open('tests/c/check.h')):close()", "=r") == GIBBS_OK);
+  CHECK(gibbs_run_string(G, "assert(io.lines('tests/fixtures/array_io.lua'))", "=r") == GIBBS_OK);
+  CHECK(gibbs_run_string(G, "io.open('tests/testing.lua')", "=r") == GIBBS_ERROR);
+  CHECK(strstr(gibbs_error(G), "sandbox: reading 'tests/testing.lua' is not allowed") != NULL);
+  CHECK(gibbs_run_string(G, "dofile('/etc/passwd')", "=r") == GIBBS_ERROR);
+  CHECK(number(G, "os.getenv == nil and 1 or 0") == 1);
+  FILE *f = fopen("build/test_embed_sandboxed.lua", "w");
+  if (f) { fputs("ran = 1\n", f); fclose(f); }
+  CHECK(gibbs_run_file(G, "build/test_embed_sandboxed.lua") == GIBBS_OK);
+  CHECK(number(G, "ran") == 1);
+  CHECK(gibbs_run_string(G, "dofile('build/test_embed_sandboxed.lua')", "=r") == GIBBS_ERROR);
+  remove("build/test_embed_sandboxed.lua");
+  gibbs_close(G);
+}
+
 int main(void) {
   RUN(runs_strings_and_files_and_calls_functions);
   RUN(errors_carry_message_and_traceback);
@@ -173,5 +195,6 @@ int main(void) {
   RUN(budgets_end_endless_loops);
   RUN(interrupt_from_another_thread);
   RUN(sandbox_and_module_options);
+  RUN(sandbox_read_dirs);
   return check_exit();
 }
