@@ -73,8 +73,9 @@ lua_State *gibbs_lua(gibbs_State *G);
 int gibbs_run_string(gibbs_State *G, const char *code, const char *chunkname);
 int gibbs_run_file(gibbs_State *G, const char *path);
 
-/* Call the global function fname with nargs arguments already pushed on
-   gibbs_lua(G)'s stack; leaves nresults results there (LUA_MULTRET: all). */
+/* Call the global function (or value with __call) fname with nargs
+   arguments already pushed on gibbs_lua(G)'s stack; leaves nresults
+   results there (LUA_MULTRET: all), or nothing on failure. */
 int gibbs_call(gibbs_State *G, const char *fname, int nargs, int nresults);
 
 /* The message and traceback of the last failed run or call ("" if none). */
@@ -101,7 +102,8 @@ typedef struct gibbs_ArrayInfo {
   int64_t size;                    /* number of elements */
 } gibbs_ArrayInfo;
 
-/* Push an array viewing host memory.  strides in bytes (NULL: C order).
+/* Push an array viewing host memory.  strides in bytes (NULL: C order);
+   shape may be NULL only when ndim is 0.
    release(ud, data) runs when Lua drops the last view (may be NULL).
    Returns GIBBS_OK, or GIBBS_ERROR for a bad dtype or shape. */
 int gibbs_push_array(lua_State *L, void *data, gibbs_dtype dtype, int ndim,
