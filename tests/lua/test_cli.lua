@@ -42,7 +42,7 @@ end)
 T.test("-h prints the usage with every option", function()
   local out, _, code = T.run(T.gibbs .. " -h")
   T.eq(code, 0)
-  for _, opt in ipairs({"-e", "-i", "-l", "-v", "--sandbox", "--mem-limit", "--time-limit", "--write-dir", "--"}) do
+  for _, opt in ipairs({"-e", "-i", "-l", "-v", "--sandbox", "--mem-limit", "--time-limit", "--write-dir", "--read-dir", "--"}) do
     T.ok(out:find(opt, 1, true), "usage mentions " .. opt)
   end
 end)
