@@ -454,10 +454,6 @@ static int canonical(const char *path, char *out, size_t len) {
   return snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", base) < (int)len;
 }
 
-/* The directories are resolved; a symbolic link as the last component is
-   refused, as it could lead anywhere (writers also open with O_NOFOLLOW or
-   replace the name by rename, so a link made after the check is not
-   followed either). */
 /* Is the canonical path full in the directory dir (strictly below it if
    below is set)? */
 static int inside(const char *full, const char *dir, int below) {
@@ -469,6 +465,10 @@ static int inside(const char *full, const char *dir, int below) {
   return full[n] == '/' || (!below && full[n] == '\0');
 }
 
+/* The directories are resolved; a symbolic link as the last component is
+   refused, as it could lead anywhere (writers also open with O_NOFOLLOW or
+   replace the name by rename, so a link made after the check is not
+   followed either). */
 void gbL_checkwrite(lua_State *L, const char *path) {
   char full[PATH_MAX];
   struct stat st;
