@@ -147,7 +147,7 @@ fuzz: deps
 	@command -v clang >/dev/null || (apt-get update -qq && apt-get install -y -qq clang)
 	@mkdir -p build/fuzz/corpus
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative/core \
-	  tests/fuzz/fuzz_npy.c native/core/npy.c native/core/ndarray.c native/core/status.c -o build/fuzz/fuzz_npy -lm
+	  tests/fuzz/fuzz_npy.c native/core/npy.c native/core/ndarray.c native/core/ctx.c native/core/status.c -o build/fuzz/fuzz_npy -lm
 	build/fuzz/fuzz_npy -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus tests/fuzz/corpus_npy
 
 # Install --------------------------------------------------------------------

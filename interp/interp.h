@@ -10,7 +10,7 @@
 
 /* state.c */
 int gibbs_interp_pcall(gibbs_State *G, int nargs, int nresults);
-gibbs_State *gibbs_interp_fromlua(lua_State *L);
+struct gb_ctx *gibbs_interp_ctx(gibbs_State *G);
 int gibbs_interp_traceback(lua_State *L);
 void gibbs_interp_openmodules(lua_State *L, const char *list);
 
@@ -32,7 +32,7 @@ const char *gibbs_interp_loadmode(lua_State *L);   /* "t" sandboxed, else "bt" *
 char **gibbs_completions(lua_State *L, const char *word, int *count);
 
 /* progress.c: the progress bar on stderr */
-void gibbs_progress_install(void);
+void gibbs_progress_install(gibbs_State *G);
 size_t gibbs_progress_line(char *buf, size_t n, const char *what, double done,
                            double total, double elapsed, int width);
 

@@ -233,13 +233,13 @@ int main(int argc, char **argv) {
   tune_malloc();
   parse_args(argc, argv, &c);
   if (c.version) print_version();
-  gibbs_progress_install();
   gibbs_State *G = gibbs_open(&c.opt);
   if (!G) {
     fprintf(stderr, "%s: cannot create state: not enough memory\n", progname);
     free(c.read_dirs);
     return 1;
   }
+  gibbs_progress_install(G);
   lua_State *L = gibbs_lua(G);
   create_arg_table(L, argc, argv, c.script);
   st = run_option_actions(G, argc, argv, c.script ? c.script : argc);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "interp.h"
-#include "status.h"
+#include "ctx.h"
 
 #define SHOW_AFTER 1.0       /* seconds before a bar appears */
 #define REDRAW_EVERY 0.1
@@ -76,9 +76,10 @@ static void report(void *ud, int event, const char *what, double done, double to
 
 /* The program installs the bar only when stderr is a terminal, so nothing
    is ever drawn into a file or a pipe. */
-void gibbs_progress_install(void) {
+void gibbs_progress_install(gibbs_State *G) {
   const char *env = getenv("GIBBS_PROGRESS");
+  gb_ctx *ctx = gibbs_interp_ctx(G);
   if (!isatty(STDERR_FILENO)) return;
-  gb_progress_enable(!(env && strcmp(env, "0") == 0));
-  gb_set_progress(report, NULL);
+  gb_ctx_progress_enable(ctx, !(env && strcmp(env, "0") == 0));
+  gb_ctx_set_progress(ctx, report, NULL);
 }

@@ -16,8 +16,7 @@
 
 struct gibbs_State {
   lua_State *L;
-  size_t used;               /* bytes allocated by the state */
-  size_t mem_limit;          /* 0: none */
+  gb_ctx *ctx;               /* interrupts, deadline, memory account, scratch */
   double time_limit;         /* seconds per run, 0: none */
   long long instr_limit;     /* VM instructions per run, 0: none */
   long long instr_used;
@@ -25,8 +24,8 @@ struct gibbs_State {
   int why;                   /* GIBBS_* code of the last budget stop */
   int interactive;           /* SIGINT interrupts runs */
   char *error;               /* last error message with traceback */
-  struct { void *p; size_t size; } cache[4];   /* freed big blocks, see below */
-  size_t cached;             /* bytes held in cache */
+  lua_State *volatile resumed[16];   /* coroutines being resumed, innermost last */
+  volatile int nresumed;
 };
 
 /* Instructions between two looks at the clock and the interrupt flag. */
@@ -39,75 +38,38 @@ static gibbs_State **extraspace(lua_State *L) {
 /* Allocation --------------------------------------------------------------- */
 
 /*
-** Big blocks (array buffers of 4 MiB and more) are kept for reuse when
-** freed, a few at a time: a fresh block of that size comes from mmap and
-** costs a page fault per 4 KiB on first touch, which dominates an
-** expression such as a * b + c on large arrays.  The cache holds at most 4
-** blocks and 256 MiB, and never lets cached plus live memory exceed the
-** state's memory limit.
+** Every byte Lua holds is counted in the state's context, beside the
+** kernels' scratch, against one limit.  Big blocks (array buffers of 4 MiB
+** and more) are kept by the context for reuse when freed: a fresh block of
+** that size costs a page fault per 4 KiB on first touch, which dominates an
+** expression such as a * b + c on large arrays.
 */
 #define BIG_BLOCK ((size_t)4 << 20)
-#define CACHE_MAX ((size_t)256 << 20)
-
-static void *cache_take(gibbs_State *G, size_t n) {
-  for (int i = 0; i < 4; i++)
-    if (G->cache[i].p && G->cache[i].size >= n && G->cache[i].size - n <= n / 4) {
-      void *p = G->cache[i].p;
-      G->cached -= G->cache[i].size;
-      G->cache[i].p = NULL;
-      return p;
-    }
-  return NULL;
-}
-
-static int cache_keep(gibbs_State *G, void *p, size_t n) {
-  if (n > CACHE_MAX / 2) return 0;
-  if (G->mem_limit && G->used + G->cached + n > G->mem_limit) return 0;
-  int slot = -1;
-  for (int i = 0; i < 4 && slot < 0; i++) if (!G->cache[i].p) slot = i;
-  if (slot < 0) {                          /* full: drop the first */
-    slot = 0;
-    free(G->cache[0].p);
-    G->cached -= G->cache[0].size;
-  }
-  while (G->cached + n > CACHE_MAX) {      /* too big: drop others */
-    int j = -1;
-    for (int i = 0; i < 4; i++) if (G->cache[i].p && i != slot) j = i;
-    if (j < 0) return 0;
-    free(G->cache[j].p);
-    G->cached -= G->cache[j].size;
-    G->cache[j].p = NULL;
-  }
-  G->cache[slot].p = p;
-  G->cache[slot].size = n;
-  G->cached += n;
-  return 1;
-}
-
-static void cache_clear(gibbs_State *G) {
-  for (int i = 0; i < 4; i++) { free(G->cache[i].p); G->cache[i].p = NULL; }
-  G->cached = 0;
-}
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   gibbs_State *G = ud;
+  void *p;
   if (ptr == NULL) osize = 0;
   if (nsize == 0) {
-    if (osize < BIG_BLOCK || !cache_keep(G, ptr, osize)) free(ptr);
-    G->used -= osize;
+    if (osize < BIG_BLOCK || !gb_ctx_keep(G->ctx, ptr, osize)) free(ptr);
+    gb_ctx_discharge_host(G->ctx, osize);
     return NULL;
   }
-  if (G->mem_limit && nsize > osize && G->used + (nsize - osize) > G->mem_limit) {
-    cache_clear(G);
-    return NULL;            /* Lua collects and retries, then raises "not enough memory" */
+  if (nsize <= osize) {
+    p = realloc(ptr, nsize);
+    if (p) gb_ctx_discharge_host(G->ctx, osize - nsize);
+    return p;
   }
-  void *p = ptr == NULL && nsize >= BIG_BLOCK ? cache_take(G, nsize) : NULL;
+  if (!gb_ctx_charge_host(G->ctx, nsize - osize))
+    return NULL;            /* Lua collects and retries, then raises "not enough memory" */
+  p = ptr == NULL && nsize >= BIG_BLOCK ? gb_ctx_take(G->ctx, nsize) : NULL;
   if (!p) p = realloc(ptr, nsize);
-  if (!p && G->cached) {    /* the system is short: give the cache back and retry */
-    cache_clear(G);
+  if (!p) {                 /* the system is short: give the cache back and retry */
+    gb_ctx_drop(G->ctx);
     p = realloc(ptr, nsize);
   }
-  if (p) G->used = G->used - osize + nsize;
+  if (!p) gb_ctx_discharge_host(G->ctx, nsize - osize);
+  else if (ptr == NULL && nsize >= BIG_BLOCK) gb_ctx_advise(p, nsize);
   return p;
 }
 
@@ -125,16 +87,20 @@ static void arm_hook(lua_State *L, gibbs_State *G) {
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   gibbs_State *G = *extraspace(L);
   (void)ar;
-  if (!G || !G->running) return;
-  if (gb_interrupted()) {
-    double d = gb_deadline();
+  if (!G) return;
+  if (!G->running) {         /* a coroutine left with an interrupt's hook */
+    arm_hook(L, G);
+    return;
+  }
+  if (gb_interrupted(G->ctx)) {
     arm_hook(L, G);   /* undo the count-1 hook an interrupt may have set */
-    if (d > 0 && gb_clock() >= d) {
-      G->why = GIBBS_EINTERRUPTED;
-      luaL_error(L, "time limit of %f seconds exceeded", G->time_limit);
-    }
     G->why = GIBBS_EINTERRUPTED;
-    luaL_error(L, "interrupted");
+    luaL_where(L, 1);
+    if (gb_ctx_stopped(G->ctx) == GB_ETIMEOUT)
+      lua_pushfstring(L, "%stime limit of %f seconds exceeded", lua_tostring(L, -1), G->time_limit);
+    else
+      lua_pushfstring(L, "%sinterrupted", lua_tostring(L, -1));
+    gbL_raise(L, GB_EINTERRUPTED);
   }
   if (G->instr_limit) {
     G->instr_used += HOOK_COUNT;
@@ -146,10 +112,16 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
 }
 
 void gibbs_interrupt(gibbs_State *G) {
-  gb_interrupt();
+  if (!G) return;
+  gb_ctx_interrupt(G->ctx);
   /* lua_sethook is the one Lua call safe from a signal or another thread;
      with a count of 1 the hook runs at the next instruction. */
-  if (G && G->L) lua_sethook(G->L, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  if (G->L) lua_sethook(G->L, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  /* the coroutine running now has a hook of its own (new ones copy their
+     creator's); a coroutine being resumed is alive, held by its resumer */
+  int n = G->nresumed;
+  if (n > 0 && n <= 16 && G->resumed[n - 1])
+    lua_sethook(G->resumed[n - 1], budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 /* Ctrl-C: while an interactive state runs, SIGINT interrupts it (as in
@@ -160,6 +132,158 @@ static void on_sigint(int sig) {
   gibbs_State *G = sigint_state;
   signal(sig, SIG_DFL);     /* a second Ctrl-C kills a stuck process */
   if (G) gibbs_interrupt(G);
+}
+
+/* Protected calls and coroutines under the budgets ----------------------------- */
+
+/*
+** Once an interrupt, the time limit or the instruction budget has stopped a
+** run, the run must end: pcall, xpcall and coroutine.resume would otherwise
+** catch the stop's error and carry on.  These replacements re-raise it, and
+** refuse to start anything once stopped.  They keep the originals' results
+** and yields (the continuation is the same function).
+*/
+static int stopped(lua_State *L) {
+  gibbs_State *G = *extraspace(L);
+  return G && G->running && G->why == GIBBS_EINTERRUPTED;
+}
+
+static int stop_again(lua_State *L) {
+  gibbs_State *G = *extraspace(L);
+  if (gb_ctx_stopped(G->ctx) == GB_ETIMEOUT)
+    lua_pushfstring(L, "time limit of %f seconds exceeded", G->time_limit);
+  else if (gb_interrupted(G->ctx))
+    lua_pushliteral(L, "interrupted");
+  else
+    lua_pushfstring(L, "instruction budget of %I exhausted", (lua_Integer)G->instr_limit);
+  return gbL_raise(L, GB_EINTERRUPTED);
+}
+
+static int pcall_done(lua_State *L, int status, lua_KContext base) {
+  if (status == LUA_OK || status == LUA_YIELD) return lua_gettop(L) - (int)base;
+  if (stopped(L)) return lua_error(L);     /* the stop's own error goes on */
+  lua_pushboolean(L, 0);
+  lua_pushvalue(L, -2);
+  return 2;
+}
+
+static int guarded_pcall(lua_State *L) {
+  luaL_checkany(L, 1);
+  if (stopped(L)) return stop_again(L);
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  return pcall_done(L, lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, pcall_done), 0);
+}
+
+static int guarded_xpcall(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  if (stopped(L)) return stop_again(L);
+  lua_pushboolean(L, 1);
+  lua_pushvalue(L, 1);
+  lua_rotate(L, 3, 2);                     /* handler, true, f, args... */
+  return pcall_done(L, lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, pcall_done), 2);
+}
+
+/* Resume co with narg values from L; the results (or the error value, and
+   -1) are moved onto L.  Checks as lcorolib does. */
+static int resume(lua_State *L, lua_State *co, int narg) {
+  gibbs_State *G = *extraspace(L);
+  int status, nres;
+  lua_Debug ar;
+  if (co == L || (lua_status(co) == LUA_OK && lua_getstack(co, 0, &ar))) {
+    lua_pushliteral(L, "cannot resume non-suspended coroutine");
+    return -1;
+  }
+  if (lua_status(co) == LUA_OK && lua_gettop(co) == 0) {
+    lua_pushliteral(L, "cannot resume dead coroutine");
+    return -1;
+  }
+  if (lua_status(co) != LUA_OK && lua_status(co) != LUA_YIELD) {
+    lua_pushliteral(L, "cannot resume dead coroutine");
+    return -1;
+  }
+  if (!lua_checkstack(co, narg)) {
+    lua_pushliteral(L, "too many arguments to resume");
+    return -1;
+  }
+  lua_xmove(L, co, narg);
+  if (G && G->nresumed < 16) G->resumed[G->nresumed] = co;
+  if (G) G->nresumed++;
+  if (G && gb_interrupted(G->ctx) && G->running)   /* an interrupt came first */
+    lua_sethook(co, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  status = lua_resume(co, L, narg, &nres);
+  if (G) G->nresumed--;
+  if (status == LUA_OK || status == LUA_YIELD) {
+    if (!lua_checkstack(L, nres + 1)) {
+      lua_pop(co, nres);
+      lua_pushliteral(L, "too many results to resume");
+      return -1;
+    }
+    lua_xmove(co, L, nres);
+    return nres;
+  }
+  lua_xmove(co, L, 1);
+  return -1;
+}
+
+static int guarded_resume(lua_State *L) {
+  lua_State *co = lua_tothread(L, 1);
+  int n;
+  luaL_argexpected(L, co, 1, "coroutine");
+  if (stopped(L)) return stop_again(L);
+  n = resume(L, co, lua_gettop(L) - 1);
+  if (n < 0) {
+    if (stopped(L)) return lua_error(L);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  lua_insert(L, -(n + 1));
+  return n + 1;
+}
+
+static int wrapped_call(lua_State *L) {
+  lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+  int n = resume(L, co, lua_gettop(L));
+  if (n >= 0) return n;
+  if (!stopped(L)) {
+    int st = lua_status(co);
+    if (st != LUA_OK && st != LUA_YIELD) {   /* close its pending variables */
+      lua_resetthread(co);
+      lua_xmove(co, L, 1);
+    }
+    if (lua_type(L, -1) == LUA_TSTRING) {    /* where, as coroutine.wrap says */
+      luaL_where(L, 1);
+      lua_insert(L, -2);
+      lua_concat(L, 2);
+    }
+  }
+  return lua_error(L);
+}
+
+static int guarded_wrap(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_State *co = lua_newthread(L);
+  lua_pushvalue(L, 1);
+  lua_xmove(L, co, 1);
+  lua_pushcclosure(L, wrapped_call, 1);
+  return 1;
+}
+
+static void guard_calls(lua_State *L) {
+  lua_pushcfunction(L, guarded_pcall);
+  lua_setglobal(L, "pcall");
+  lua_pushcfunction(L, guarded_xpcall);
+  lua_setglobal(L, "xpcall");
+  if (lua_getglobal(L, "coroutine") == LUA_TTABLE) {
+    lua_pushcfunction(L, guarded_resume);
+    lua_setfield(L, -2, "resume");
+    lua_pushcfunction(L, guarded_wrap);
+    lua_setfield(L, -2, "wrap");
+  }
+  lua_pop(L, 1);
 }
 
 /* Opening ------------------------------------------------------------------- */
@@ -185,6 +309,7 @@ static int wanted(const char *list, const char *name) {
 static int open_selected(lua_State *L) {
   const char *list = lua_touserdata(L, 1);
   luaL_openlibs(L);
+  guard_calls(L);
   gibbs_interp_openmodules(L, list);
   return 0;
 }
@@ -213,22 +338,29 @@ gibbs_State *gibbs_open(const gibbs_Options *o) {
     o = &defaults;
   }
   if (!G) return NULL;
-  G->mem_limit = o->mem_limit;
+  if (!(G->ctx = gb_ctx_new())) {
+    free(G);
+    return NULL;
+  }
+  gb_ctx_set_limit(G->ctx, o->mem_limit);
   G->time_limit = o->time_limit;
   G->instr_limit = o->instr_limit;
   G->interactive = o->interactive;
   G->L = lua_newstate(limited_alloc, G);
   if (!G->L) {
+    gb_ctx_free(G->ctx);
     free(G);
     return NULL;
   }
   *extraspace(G->L) = G;
+  gbL_setctx(G->L, G->ctx);
   lua_gc(G->L, LUA_GCGEN, 0, 0);
   lua_pushcfunction(G->L, open_selected);
   lua_pushlightuserdata(G->L, (void *)o->modules);
   if (lua_pcall(G->L, 1, 0, 0) != LUA_OK ||
       (o->sandbox && gibbs_interp_sandbox(G->L, o->write_dir, o->read_dirs) != 0)) {
     lua_close(G->L);
+    gb_ctx_free(G->ctx);
     free(G);
     return NULL;
   }
@@ -238,7 +370,7 @@ gibbs_State *gibbs_open(const gibbs_Options *o) {
 void gibbs_close(gibbs_State *G) {
   if (!G) return;
   lua_close(G->L);
-  cache_clear(G);
+  gb_ctx_free(G->ctx);
   free(G->error);
   free(G);
 }
@@ -263,6 +395,12 @@ int gibbs_interp_traceback(lua_State *L) {
     msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
   luaL_traceback(L, L, msg, 1);
+  /* the status of an error a kernel raised travels with its message */
+  gibbs_State *G = *extraspace(L);
+  int st = gbL_errstatus(L, 1);
+  if (G && !G->why && st != GB_OK)
+    G->why = st == GB_ENOMEM ? GIBBS_ENOMEM
+           : st == GB_EINTERRUPTED || st == GB_ETIMEOUT ? GIBBS_EINTERRUPTED : GIBBS_OK;
   return 1;
 }
 
@@ -276,8 +414,8 @@ static int protected_call(gibbs_State *G, int nargs, int nresults) {
   G->running = 1;
   G->why = GIBBS_OK;
   G->instr_used = 0;
-  gb_interrupt_clear();
-  if (G->time_limit > 0) gb_set_deadline(gb_clock() + G->time_limit);
+  gb_ctx_clear(G->ctx);
+  if (G->time_limit > 0) gb_ctx_set_deadline(G->ctx, gb_clock() + G->time_limit);
   arm_hook(L, G);
   if (G->interactive) {
     sigint_state = G;
@@ -288,7 +426,6 @@ static int protected_call(gibbs_State *G, int nargs, int nresults) {
     signal(SIGINT, SIG_DFL);
     sigint_state = NULL;
   }
-  gb_set_deadline(0);
   G->running = 0;
   lua_remove(L, base);
   if (st == LUA_OK) {
@@ -297,13 +434,10 @@ static int protected_call(gibbs_State *G, int nargs, int nresults) {
   }
   set_error(G, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object is not a string)");
   lua_pop(L, 1);
-  gb_interrupt_clear();
-  if (st == LUA_ERRMEM) return GIBBS_ENOMEM;
-  if (G->why) return G->why;
-  /* an interrupted native kernel raises an ordinary error */
-  if (strstr(G->error, "interrupted")) return GIBBS_EINTERRUPTED;
-  if (strstr(G->error, "not enough memory")) return GIBBS_ENOMEM;
-  return GIBBS_ERROR;
+  if (st == LUA_ERRMEM) st = GIBBS_ENOMEM;
+  else st = G->why ? G->why : GIBBS_ERROR;
+  gb_ctx_clear(G->ctx);
+  return st;
 }
 
 static int load_status(gibbs_State *G, int st) {
@@ -354,7 +488,7 @@ int gibbs_interp_pcall(gibbs_State *G, int nargs, int nresults) {
   return protected_call(G, nargs, nresults);
 }
 
-gibbs_State *gibbs_interp_fromlua(lua_State *L) { return *extraspace(L); }
+gb_ctx *gibbs_interp_ctx(gibbs_State *G) { return G->ctx; }
 
 /* Arrays -------------------------------------------------------------------- */
 

@@ -7,6 +7,10 @@
 ** scripts that never touch linear algebra never pay for them.  Call sites
 ** use the GB_BLAS(...) table; gb_blas() returns NULL (and gb_blas_error()
 ** says why) when the libraries cannot be loaded.
+**
+** GIBBS_BLAS_LIBRARY, when set, names the OpenBLAS library to open instead
+** of the system's (a path or a soname): a way to try another build, and
+** the tests' way to see what users see when loading fails.
 */
 #ifndef GB_BLAS_H
 #define GB_BLAS_H
@@ -23,7 +27,9 @@ typedef struct gb_blas_api {
   __typeof__(openblas_get_num_threads) *get_num_threads;
   __typeof__(LAPACKE_dgesv) *dgesv;
   __typeof__(LAPACKE_dgetrf) *dgetrf;
+  __typeof__(LAPACKE_dgetrs) *dgetrs;
   __typeof__(LAPACKE_dpotrf) *dpotrf;
+  __typeof__(LAPACKE_dpotrs) *dpotrs;
   __typeof__(LAPACKE_dgeqrf) *dgeqrf;
   __typeof__(LAPACKE_dorgqr) *dorgqr;
   __typeof__(LAPACKE_dgesdd) *dgesdd;
@@ -40,7 +46,7 @@ const gb_blas_api *gb_blas(void);
   const gb_blas_api *api = gb_blas(); \
   if (!api) return GB_ENOLIB
 
-/* Why gb_blas() failed. */
+/* Why gb_blas() failed ("" when it did not). */
 const char *gb_blas_error(void);
 
 #endif

@@ -29,7 +29,7 @@
 #include "distributions.h"
 
 #define INTERRUPTED(i) \
-  (((i) & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted())
+  (((i) & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
 
 /* Deterministic elementary functions ------------------------------------- */
 
@@ -436,10 +436,10 @@ static int64_t geometric_draw(gb_rng *g, double p, double logq) {
   } \
   return GB_OK
 
-static int fill_double(gb_rng *g, int dist, const double *par, double *o, int64_t n) {
+static int fill_double(gb_ctx *ctx, gb_rng *g, int dist, const double *par, double *o, int64_t n) {
   double p0 = par[0], p1 = par[1];
   switch (dist) {
-    case GB_D_UNIFORM: return gb_rng_fill_uniform(g, o, n, p0, p1);
+    case GB_D_UNIFORM: return gb_rng_fill_uniform(ctx, g, o, n, p0, p1);
     case GB_D_NORMAL: FILL(p0 + p1 * normal_draw(g));
     case GB_D_EXPONENTIAL: FILL(p0 * exponential_draw(g));
     case GB_D_GAMMA:
@@ -475,7 +475,7 @@ static int fill_double(gb_rng *g, int dist, const double *par, double *o, int64_
   }
 }
 
-static int fill_integer(gb_rng *g, int dist, const double *par, int64_t *o, int64_t n) {
+static int fill_integer(gb_ctx *ctx, gb_rng *g, int dist, const double *par, int64_t *o, int64_t n) {
   switch (dist) {
     case GB_D_POISSON: {
       poisson P;
@@ -514,11 +514,11 @@ static int valid(int dist, const double *par) {
   }
 }
 
-int gb_rand_fill(gb_rng *g, int dist, const double *par, void *out, int64_t n) {
+int gb_rand_fill(gb_ctx *ctx, gb_rng *g, int dist, const double *par, void *out, int64_t n) {
   if (dist < 0 || dist >= GB_D_NDIST || !valid(dist, par)) return GB_EINVAL;
   need_tables();
-  if (gb_dist_is_integer(dist)) return fill_integer(g, dist, par, out, n);
-  return fill_double(g, dist, par, out, n);
+  if (gb_dist_is_integer(dist)) return fill_integer(ctx, g, dist, par, out, n);
+  return fill_double(ctx, g, dist, par, out, n);
 }
 
 /* Categorical ----------------------------------------------------------------------------- */
@@ -536,13 +536,13 @@ typedef struct alias_entry {
 } alias_entry;
 
 /* Vose's alias table for weights w with sum total. */
-static int alias_build(const double *w, int64_t k, double total, alias_entry *t) {
-  int64_t *small = malloc(sizeof(int64_t) * (size_t)k);
-  int64_t *large = malloc(sizeof(int64_t) * (size_t)k);
+static int alias_build(gb_ctx *ctx, const double *w, int64_t k, double total, alias_entry *t) {
+  int64_t *small = gb_alloc(ctx, sizeof(int64_t) * (size_t)k);
+  int64_t *large = gb_alloc(ctx, sizeof(int64_t) * (size_t)k);
   int64_t ns = 0, nl = 0, best = 0;
   if (!small || !large) {
-    free(small);
-    free(large);
+    gb_free(ctx, small);
+    gb_free(ctx, large);
     return GB_ENOMEM;
   }
   double scale = (double)k / total;
@@ -570,8 +570,8 @@ static int alias_build(const double *w, int64_t k, double total, alias_entry *t)
     if (w[s] > 0) t[s].prob = 1.0;
     else { t[s].prob = 0.0; t[s].other = best; }
   }
-  free(small);
-  free(large);
+  gb_free(ctx, small);
+  gb_free(ctx, large);
   return GB_OK;
 }
 
@@ -586,7 +586,7 @@ static int64_t search(const double *cum, int64_t k, double u) {
   return lo;
 }
 
-int gb_rand_categorical(gb_rng *g, const double *w, int64_t k,
+int gb_rand_categorical(gb_ctx *ctx, gb_rng *g, const double *w, int64_t k,
                         int64_t *out, int64_t n, int64_t base) {
   double total = 0;
   if (k <= 0) return GB_EINVAL;
@@ -596,35 +596,35 @@ int gb_rand_categorical(gb_rng *g, const double *w, int64_t k,
   }
   if (!(total > 0) || total == HUGE_VAL) return GB_EINVAL;
   if (n >= 64 && 8 * n >= k) {
-    alias_entry *t = malloc(sizeof(alias_entry) * (size_t)k);
+    alias_entry *t = gb_alloc(ctx, sizeof(alias_entry) * (size_t)k);
     if (!t) return GB_ENOMEM;
-    int st = alias_build(w, k, total, t);
-    if (st != GB_OK) { free(t); return st; }
+    int st = alias_build(ctx, w, k, total, t);
+    if (st != GB_OK) { gb_free(ctx, t); return st; }
     for (int64_t i = 0; i < n; i++) {
-      if (INTERRUPTED(i)) { free(t); return GB_EINTERRUPTED; }
+      if (INTERRUPTED(i)) { gb_free(ctx, t); return GB_EINTERRUPTED; }
       int64_t c = (int64_t)gb_rng_bounded(g, (uint64_t)(k - 1));
       out[i] = base + (gb_rng_uniform(g) < t[c].prob ? c : t[c].other);
     }
-    free(t);
+    gb_free(ctx, t);
     return GB_OK;
   }
-  double *cum = malloc(sizeof(double) * (size_t)k);
+  double *cum = gb_alloc(ctx, sizeof(double) * (size_t)k);
   if (!cum) return GB_ENOMEM;
   double s = 0;
   for (int64_t i = 0; i < k; i++) cum[i] = s += w[i];
   for (int64_t i = 0; i < n; i++) {
     double u;
-    if (INTERRUPTED(i)) { free(cum); return GB_EINTERRUPTED; }
+    if (INTERRUPTED(i)) { gb_free(ctx, cum); return GB_EINTERRUPTED; }
     do u = gb_rng_uniform(g) * s; while (u >= s);   /* rounding up to s */
     out[i] = base + search(cum, k, u);
   }
-  free(cum);
+  gb_free(ctx, cum);
   return GB_OK;
 }
 
 /* Sampling without replacement ----------------------------------------------------------------- */
 
-int gb_rand_permutation(gb_rng *g, int64_t n, int64_t *out, int64_t base) {
+int gb_rand_permutation(gb_ctx *ctx, gb_rng *g, int64_t n, int64_t *out, int64_t base) {
   for (int64_t i = 0; i < n; i++) out[i] = base + i;
   for (int64_t i = n - 1; i > 0; i--) {
     if (INTERRUPTED(i)) return GB_EINTERRUPTED;
@@ -659,22 +659,22 @@ static int intset_add(intset *s, int64_t v) {
   return 1;
 }
 
-int gb_rand_sample(gb_rng *g, int64_t n, int64_t k, int64_t *out, int64_t base) {
+int gb_rand_sample(gb_ctx *ctx, gb_rng *g, int64_t n, int64_t k, int64_t *out, int64_t base) {
   if (k < 0 || k > n) return GB_EINVAL;
   if (n <= 4096 || k > n / 16) {
     /* the first k steps of a Fisher-Yates shuffle of 0..n-1 */
-    int64_t *idx = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+    int64_t *idx = gb_alloc(ctx, sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
     if (!idx) return GB_ENOMEM;
     for (int64_t i = 0; i < n; i++) idx[i] = i;
     for (int64_t i = 0; i < k; i++) {
-      if (INTERRUPTED(i)) { free(idx); return GB_EINTERRUPTED; }
+      if (INTERRUPTED(i)) { gb_free(ctx, idx); return GB_EINTERRUPTED; }
       int64_t j = i + (int64_t)gb_rng_bounded(g, (uint64_t)(n - 1 - i));
       int64_t t = idx[i];
       idx[i] = idx[j];
       idx[j] = t;
       out[i] = base + idx[i];
     }
-    free(idx);
+    gb_free(ctx, idx);
     return GB_OK;
   }
   /* Floyd's algorithm: k draws and O(k) memory, then a shuffle, since the
@@ -682,12 +682,12 @@ int gb_rand_sample(gb_rng *g, int64_t n, int64_t k, int64_t *out, int64_t base) 
   intset s;
   uint64_t cap = 16;
   while (cap < 2 * (uint64_t)k) cap *= 2;
-  s.slot = malloc(sizeof(int64_t) * cap);
+  s.slot = gb_alloc(ctx, sizeof(int64_t) * cap);
   if (!s.slot) return GB_ENOMEM;
   memset(s.slot, 0xff, sizeof(int64_t) * cap);
   s.mask = cap - 1;
   for (int64_t j = n - k, m = 0; j < n; j++, m++) {
-    if (INTERRUPTED(m)) { free(s.slot); return GB_EINTERRUPTED; }
+    if (INTERRUPTED(m)) { gb_free(ctx, s.slot); return GB_EINTERRUPTED; }
     int64_t t = (int64_t)gb_rng_bounded(g, (uint64_t)j);
     if (!intset_add(&s, t)) {
       t = j;
@@ -695,7 +695,7 @@ int gb_rand_sample(gb_rng *g, int64_t n, int64_t k, int64_t *out, int64_t base) 
     }
     out[m] = t;
   }
-  free(s.slot);
+  gb_free(ctx, s.slot);
   for (int64_t i = k - 1; i > 0; i--) {
     int64_t j = (int64_t)gb_rng_bounded(g, (uint64_t)i);
     int64_t t = out[i];
@@ -743,7 +743,7 @@ static void select_smallest(keyed *v, int64_t n, int64_t k) {
   }
 }
 
-int gb_rand_sample_weighted(gb_rng *g, const double *w, int64_t n, int64_t k,
+int gb_rand_sample_weighted(gb_ctx *ctx, gb_rng *g, const double *w, int64_t n, int64_t k,
                             int64_t *out, int64_t base) {
   int64_t positive = 0;
   if (k < 0 || k > n) return GB_EINVAL;
@@ -753,19 +753,19 @@ int gb_rand_sample_weighted(gb_rng *g, const double *w, int64_t n, int64_t k,
   }
   if (k > positive) return GB_EINVAL;
   need_tables();
-  keyed *v = malloc(sizeof(keyed) * (size_t)(n > 0 ? n : 1));
+  keyed *v = gb_alloc(ctx, sizeof(keyed) * (size_t)(n > 0 ? n : 1));
   if (!v) return GB_ENOMEM;
   /* item i rings at an Exp(w[i]) time; the order in which the first k
      ring is the order of successive weighted draws */
   for (int64_t i = 0; i < n; i++) {
-    if (INTERRUPTED(i)) { free(v); return GB_EINTERRUPTED; }
+    if (INTERRUPTED(i)) { gb_free(ctx, v); return GB_EINTERRUPTED; }
     v[i].key = w[i] > 0 ? exponential_draw(g) / w[i] : HUGE_VAL;
     v[i].idx = i;
   }
   if (k < n) select_smallest(v, n, k);
   qsort(v, (size_t)k, sizeof(keyed), keyed_cmp);
   for (int64_t i = 0; i < k; i++) out[i] = base + v[i].idx;
-  free(v);
+  gb_free(ctx, v);
   return GB_OK;
 }
 
@@ -785,7 +785,7 @@ static void swap_strided(char *p, char *q, int nd, const int64_t *shape,
     swap_strided(p + i * strides[0], q + i * strides[0], nd - 1, shape + 1, strides + 1, es);
 }
 
-int gb_rand_shuffle(gb_rng *g, gb_array *a) {
+int gb_rand_shuffle(gb_ctx *ctx, gb_rng *g, gb_array *a) {
   if (a->ndim < 1) return GB_EINVAL;
   int64_t n = a->shape[0], rowsize = 1;
   size_t es = gb_dtype_size(a->dtype);
@@ -798,10 +798,10 @@ int gb_rand_shuffle(gb_rng *g, gb_array *a) {
   }
   if (n < 2 || rowsize == 0) return GB_OK;
   size_t rowbytes = (size_t)rowsize * es;
-  char *tmp = contiguous ? malloc(rowbytes) : NULL;
+  char *tmp = contiguous ? gb_alloc(ctx, rowbytes) : NULL;
   if (contiguous && !tmp) return GB_ENOMEM;
   for (int64_t i = n - 1; i > 0; i--) {
-    if (INTERRUPTED(i)) { free(tmp); return GB_EINTERRUPTED; }
+    if (INTERRUPTED(i)) { gb_free(ctx, tmp); return GB_EINTERRUPTED; }
     int64_t j = (int64_t)gb_rng_bounded(g, (uint64_t)i);
     if (j == i) continue;
     char *p = a->data + i * a->strides[0], *q = a->data + j * a->strides[0];
@@ -813,54 +813,18 @@ int gb_rand_shuffle(gb_rng *g, gb_array *a) {
       swap_strided(p, q, a->ndim - 1, a->shape + 1, a->strides + 1, es);
     }
   }
-  free(tmp);
+  gb_free(ctx, tmp);
   return GB_OK;
 }
 
 /* Multivariate normal and Dirichlet --------------------------------------------------------------- */
 
-int gb_cholesky_psd(double *a, int64_t d) {
-  double maxdiag = 0;
-  for (int64_t i = 0; i < d; i++) {
-    double v = a[i * d + i];
-    if (!(v >= 0) || !isfinite(v)) return GB_ENOTPD;
-    if (v > maxdiag) maxdiag = v;
-  }
-  /* pivots within tol of zero count as zero (semi-definite) */
-  double tol = (double)d * 4 * 2.220446049250313e-16 * maxdiag;
-  for (int64_t j = 0; j < d; j++) {
-    double s = a[j * d + j];
-    for (int64_t k = 0; k < j; k++) s -= a[j * d + k] * a[j * d + k];
-    if (s < -tol) return GB_ENOTPD;
-    if (s <= tol) {
-      /* a zero pivot: the rest of the column must vanish too */
-      for (int64_t i = j + 1; i < d; i++) {
-        double t = a[i * d + j];
-        for (int64_t k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
-        if (fabs(t) > sqrt(tol * maxdiag) * 4) return GB_ENOTPD;
-        a[i * d + j] = 0;
-      }
-      a[j * d + j] = 0;
-    } else {
-      double ljj = sqrt(s);
-      a[j * d + j] = ljj;
-      for (int64_t i = j + 1; i < d; i++) {
-        double t = a[i * d + j];
-        for (int64_t k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
-        a[i * d + j] = t / ljj;
-      }
-    }
-    for (int64_t i = 0; i < j; i++) a[i * d + j] = 0;   /* upper triangle */
-  }
-  return GB_OK;
-}
-
-int gb_rand_mvnormal(gb_rng *g, const double *mean, const double *L, int64_t d,
+int gb_rand_mvnormal(gb_ctx *ctx, gb_rng *g, const double *mean, const double *L, int64_t d,
                      double *out, int64_t n) {
   need_tables();
   for (int64_t r = 0; r < n; r++) {
     double *x = out + r * d;
-    if (INTERRUPTED(r * d) || (d > GB_CHECK_EVERY && gb_interrupted())) return GB_EINTERRUPTED;
+    if (INTERRUPTED(r * d) || (d > GB_CHECK_EVERY && gb_interrupted(ctx))) return GB_EINTERRUPTED;
     for (int64_t j = 0; j < d; j++) x[j] = normal_draw(g);
     /* x = mean + L z in place, from the last row up: row i reads z[0..i] */
     for (int64_t i = d - 1; i >= 0; i--) {
@@ -873,7 +837,7 @@ int gb_rand_mvnormal(gb_rng *g, const double *mean, const double *L, int64_t d,
   return GB_OK;
 }
 
-int gb_rand_dirichlet(gb_rng *g, const double *alpha, int64_t k, double *out, int64_t n) {
+int gb_rand_dirichlet(gb_ctx *ctx, gb_rng *g, const double *alpha, int64_t k, double *out, int64_t n) {
   int small = 0;
   for (int64_t i = 0; i < k; i++) {
     if (!(alpha[i] > 0) || !isfinite(alpha[i])) return GB_EINVAL;

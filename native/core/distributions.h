@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "dense.h"      /* gb_cholesky_psd, the factor gb_rand_mvnormal takes */
 #include "ndarray.h"
 #include "rng.h"
 
@@ -61,46 +62,39 @@ typedef enum gb_dist {
 int gb_dist_is_integer(int dist);
 
 /* Fill out[0..n) (double or int64_t, see gb_dist_is_integer). */
-int gb_rand_fill(gb_rng *g, int dist, const double *par, void *out, int64_t n);
+int gb_rand_fill(gb_ctx *ctx, gb_rng *g, int dist, const double *par, void *out, int64_t n);
 
 /*
 ** Categorical draws from k non-negative weights w (finite, positive sum):
 ** Walker/Vose alias tables when drawing many, otherwise the inverse CDF
 ** with binary search on running sums.  out gets indices base .. base+k-1.
 */
-int gb_rand_categorical(gb_rng *g, const double *w, int64_t k,
+int gb_rand_categorical(gb_ctx *ctx, gb_rng *g, const double *w, int64_t k,
                         int64_t *out, int64_t n, int64_t base);
 
 /* w[i] = exp(lw[i] - max lw) for log-weights (-inf allowed: weight 0). */
 void gb_weights_from_log(const double *lw, int64_t k, double *w);
 
 /* k distinct indices from base .. base+n-1, uniformly, in random order. */
-int gb_rand_sample(gb_rng *g, int64_t n, int64_t k, int64_t *out, int64_t base);
+int gb_rand_sample(gb_ctx *ctx, gb_rng *g, int64_t n, int64_t k, int64_t *out, int64_t base);
 
 /* k distinct indices drawn one after another with probability proportional
    to w among those not drawn yet (needs k <= number of positive weights). */
-int gb_rand_sample_weighted(gb_rng *g, const double *w, int64_t n, int64_t k,
+int gb_rand_sample_weighted(gb_ctx *ctx, gb_rng *g, const double *w, int64_t n, int64_t k,
                             int64_t *out, int64_t base);
 
 /* out = a random permutation of base .. base+n-1 (Fisher-Yates). */
-int gb_rand_permutation(gb_rng *g, int64_t n, int64_t *out, int64_t base);
+int gb_rand_permutation(gb_ctx *ctx, gb_rng *g, int64_t n, int64_t *out, int64_t base);
 
 /* Shuffle a in place along its first axis (any strides). */
-int gb_rand_shuffle(gb_rng *g, gb_array *a);
+int gb_rand_shuffle(gb_ctx *ctx, gb_rng *g, gb_array *a);
 
-/*
-** Lower Cholesky factor of the symmetric positive semi-definite d x d
-** matrix a (row-major; overwritten with L, upper triangle zeroed).  Zero
-** pivots (singular, semi-definite matrices) give zero columns.  Returns
-** GB_ENOTPD when a is not positive semi-definite.
-*/
-int gb_cholesky_psd(double *a, int64_t d);
-
-/* n draws (rows of out, n x d) of mean + L z, z standard normal. */
-int gb_rand_mvnormal(gb_rng *g, const double *mean, const double *L, int64_t d,
+/* n draws (rows of out, n x d) of mean + L z, z standard normal; L is
+   row-major lower triangular (gb_cholesky_psd of the covariance). */
+int gb_rand_mvnormal(gb_ctx *ctx, gb_rng *g, const double *mean, const double *L, int64_t d,
                      double *out, int64_t n);
 
 /* n draws (rows of out, n x k) from Dirichlet(alpha). */
-int gb_rand_dirichlet(gb_rng *g, const double *alpha, int64_t k, double *out, int64_t n);
+int gb_rand_dirichlet(gb_ctx *ctx, gb_rng *g, const double *alpha, int64_t k, double *out, int64_t n);
 
 #endif

@@ -33,25 +33,25 @@
 
 #define BLOCK 32768    /* points per parallel block, between interrupt checks */
 
-int gb_knn_radii(const double *x, int64_t n, int d, int k, int norm, double *r) {
+int gb_knn_radii(gb_ctx *ctx, const double *x, int64_t n, int d, int k, int norm, double *r) {
   gb_kdtree t;
-  if (gb_kdtree_build(&t, x, n, d) != GB_OK) return GB_ENOMEM;
+  if (gb_kdtree_build(ctx, &t, x, n, d) != GB_OK) return GB_ENOMEM;
   int fail = 0, st = GB_OK;
   /* queries in the tree's order: neighbouring queries visit the same nodes */
   for (int64_t b = 0; b < n && st == GB_OK; b += BLOCK) {
     int64_t e = b + BLOCK < n ? b + BLOCK : n;
 #pragma omp parallel for schedule(dynamic, 256) reduction(| : fail)
     for (int64_t p = b; p < e; p++) {
-      double dist[256], *dk = k <= 256 ? dist : malloc(sizeof(double) * (size_t)k);
+      double dist[256], *dk = k <= 256 ? dist : gb_alloc(ctx, sizeof(double) * (size_t)k);
       if (!dk) { fail = 1; continue; }
-      gb_kdtree_knn(&t, t.pts + p * d, k, norm, t.idx[p], dk, NULL);
+      gb_kdtree_knn(ctx, &t, t.pts + p * d, k, norm, t.idx[p], dk, NULL);
       r[t.idx[p]] = dk[k - 1];
-      if (dk != dist) free(dk);
+      if (dk != dist) gb_free(ctx, dk);
     }
     if (fail) st = GB_ENOMEM;
-    else if (gb_interrupted()) st = GB_EINTERRUPTED;
+    else if (gb_interrupted(ctx)) st = GB_EINTERRUPTED;
   }
-  gb_kdtree_free(&t);
+  gb_kdtree_free(ctx, &t);
   return st;
 }
 
@@ -59,16 +59,16 @@ double gb_ball_logvolume(int d, int norm) {
   return norm == GB_NORM_MAX ? d * M_LN2 : 0.5 * d * log(M_PI) - gb_gammaln(0.5 * d + 1);
 }
 
-int gb_knn_entropy(const double *x, int64_t n, int d, int k, int norm, double *h) {
-  double *r = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+int gb_knn_entropy(gb_ctx *ctx, const double *x, int64_t n, int d, int k, int norm, double *h) {
+  double *r = gb_alloc(ctx, sizeof(double) * (size_t)(n > 0 ? n : 1));
   if (!r) return GB_ENOMEM;
-  int st = gb_knn_radii(x, n, d, k, norm, r);
+  int st = gb_knn_radii(ctx, x, n, d, k, norm, r);
   double sum = 0;
   for (int64_t i = 0; i < n && st == GB_OK; i++) {
     if (!(r[i] > 0)) st = GB_EINVAL;
     else sum += log(r[i]);
   }
-  free(r);
+  gb_free(ctx, r);
   if (st != GB_OK) return st;
   *h = gb_digamma((double)n) - gb_digamma((double)k) + gb_ball_logvolume(d, norm)
        + d * sum / (double)n;
@@ -76,10 +76,10 @@ int gb_knn_entropy(const double *x, int64_t n, int d, int k, int norm, double *h
 }
 
 /* Columns of several row-major blocks side by side: out (n x sum of d). */
-static double *join(int64_t n, int m, const double *const *parts, const int *dims, int *dout) {
+static double *join(gb_ctx *ctx, int64_t n, int m, const double *const *parts, const int *dims, int *dout) {
   int d = 0;
   for (int j = 0; j < m; j++) d += dims[j];
-  double *out = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * (size_t)d);
+  double *out = gb_alloc(ctx, sizeof(double) * (size_t)(n > 0 ? n : 1) * (size_t)d);
   if (!out) return NULL;
   for (int64_t i = 0; i < n; i++) {
     double *row = out + i * d;
@@ -111,36 +111,36 @@ typedef struct space {
   gb_kdtree tree;        /* d > 1 */
 } space;
 
-static int space_init(space *s, const double *x, int64_t n, int d) {
+static int space_init(gb_ctx *ctx, space *s, const double *x, int64_t n, int d) {
   memset(s, 0, sizeof *s);
   s->d = d;
   s->x = x;
   if (d > 1) {
-    int st = gb_kdtree_build(&s->tree, x, n, d);
+    int st = gb_kdtree_build(ctx, &s->tree, x, n, d);
     s->order = s->tree.idx;
     return st;
   }
   size_t m = (size_t)(n > 0 ? n : 1);
-  s->sorted = malloc(sizeof(double) * m);
-  s->order = malloc(sizeof(int64_t) * m);
-  uint64_t *key = malloc(sizeof(uint64_t) * m), *tkey = malloc(sizeof(uint64_t) * m);
-  int64_t *tidx = malloc(sizeof(int64_t) * m);
+  s->sorted = gb_alloc(ctx, sizeof(double) * m);
+  s->order = gb_alloc(ctx, sizeof(int64_t) * m);
+  uint64_t *key = gb_alloc(ctx, sizeof(uint64_t) * m), *tkey = gb_alloc(ctx, sizeof(uint64_t) * m);
+  int64_t *tidx = gb_alloc(ctx, sizeof(int64_t) * m);
   int st = GB_ENOMEM;
   if (s->sorted && s->order && key && tkey && tidx) {
     for (int64_t i = 0; i < n; i++) { key[i] = gb_key_f64(x[i]); s->order[i] = i; }
-    st = gb_radix_sort(key, s->order, n, tkey, tidx);
+    st = gb_radix_sort(ctx, key, s->order, n, tkey, tidx);
     for (int64_t r = 0; r < n && st == GB_OK; r++) s->sorted[r] = x[s->order[r]];
   }
-  free(key);
-  free(tkey);
-  free(tidx);
+  gb_free(ctx, key);
+  gb_free(ctx, tkey);
+  gb_free(ctx, tidx);
   return st;
 }
 
-static void space_free(space *s) {
-  if (s->d > 1) gb_kdtree_free(&s->tree);
-  else free(s->order);
-  free(s->sorted);
+static void space_free(gb_ctx *ctx, space *s) {
+  if (s->d > 1) gb_kdtree_free(ctx, &s->tree);
+  else gb_free(ctx, s->order);
+  gb_free(ctx, s->sorted);
 }
 
 static inline int inside(double v, double xi, double eps, int strict) {
@@ -174,7 +174,7 @@ static int64_t run_count(const double *v, int64_t n, int64_t r, double eps, int 
 
 /* cnt[i] = the points within eps[i] of point i, for every i (in the
    space's order, on all threads).  GB_OK or GB_EINTERRUPTED. */
-static int space_counts(const space *s, int64_t n, const double *eps, int strict, double *cnt) {
+static int space_counts(gb_ctx *ctx, const space *s, int64_t n, const double *eps, int strict, double *cnt) {
   for (int64_t b = 0; b < n; b += BLOCK) {
     int64_t e = b + BLOCK < n ? b + BLOCK : n;
 #pragma omp parallel for schedule(dynamic, 256)
@@ -185,7 +185,7 @@ static int space_counts(const space *s, int64_t n, const double *eps, int strict
                                           GB_NORM_MAX, i)
                         : run_count(s->sorted, n, p, eps[i], strict));
     }
-    if (gb_interrupted()) return GB_EINTERRUPTED;
+    if (gb_interrupted(ctx)) return GB_EINTERRUPTED;
   }
   return GB_OK;
 }
@@ -193,14 +193,14 @@ static int space_counts(const space *s, int64_t n, const double *eps, int strict
 /* cnt[i] = the points other than i in the box around point i with
    half-sides e1[i] along the space's first d1 columns and e2[i] along the
    rest (non-strict), as space_counts.  The space has d > 1 (a tree). */
-static int space_box_counts(const space *s, int64_t n, const double *e1, int d1,
+static int space_box_counts(gb_ctx *ctx, const space *s, int64_t n, const double *e1, int d1,
                             const double *e2, double *cnt) {
   int d = s->d, fail = 0;
   for (int64_t b = 0; b < n && !fail; b += BLOCK) {
     int64_t e = b + BLOCK < n ? b + BLOCK : n;
 #pragma omp parallel reduction(| : fail)
     {
-      double *half = malloc(sizeof(double) * (size_t)d);
+      double *half = gb_alloc(ctx, sizeof(double) * (size_t)d);
       if (!half) fail = 1;
 #pragma omp for schedule(dynamic, 256)
       for (int64_t p = b; p < e; p++) {
@@ -209,9 +209,9 @@ static int space_box_counts(const space *s, int64_t n, const double *e1, int d1,
         for (int c = 0; c < d; c++) half[c] = c < d1 ? e1[i] : e2[i];
         cnt[i] = (double)gb_kdtree_count_box(&s->tree, s->tree.pts + p * d, half, 0, i);
       }
-      free(half);
+      gb_free(ctx, half);
     }
-    if (!fail && gb_interrupted()) return GB_EINTERRUPTED;
+    if (!fail && gb_interrupted(ctx)) return GB_EINTERRUPTED;
   }
   return fail ? GB_ENOMEM : GB_OK;
 }
@@ -228,14 +228,14 @@ static double spread(const double *p, int d, int64_t i, const int64_t *idx, int 
   return r;
 }
 
-int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, int dz,
+int gb_ksg(gb_ctx *ctx, const double *x, int dx, const double *y, int dy, const double *z, int dz,
            int64_t n, int k, int algorithm, double *mi) {
   int cond = z && dz > 0, d;
   /* the joint space (x, y, z) and the marginal spaces: (x), (y) for MI,
      (x, z), (y, z), (z) for conditional MI */
   const double *jp[3] = {x, y, z};
   int jd[3] = {dx, dy, dz};
-  double *joint = join(n, cond ? 3 : 2, jp, jd, &d);
+  double *joint = join(ctx, n, cond ? 3 : 2, jp, jd, &d);
   /* the marginal points: x and y themselves, or (x, z) and (y, z) joined */
   double *xz = NULL, *yz = NULL;
   const double *xs = x, *ys = y;
@@ -243,8 +243,8 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
   if (cond) {
     const double *a[2] = {x, z}, *b[2] = {y, z};
     int da[2] = {dx, dz}, db[2] = {dy, dz};
-    xs = xz = join(n, 2, a, da, &dxs);
-    ys = yz = join(n, 2, b, db, &dys);
+    xs = xz = join(ctx, n, 2, a, da, &dxs);
+    ys = yz = join(ctx, n, 2, b, db, &dys);
   }
   gb_kdtree tj;
   space sx, sy, sz;
@@ -253,22 +253,22 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
   memset(&sz, 0, sizeof sz);
   int st = GB_ENOMEM, built = 0;
   if (!joint || !xs || !ys) goto done;
-  if (gb_kdtree_build(&tj, joint, n, d) != GB_OK) goto done;
+  if (gb_kdtree_build(ctx, &tj, joint, n, d) != GB_OK) goto done;
   built = 1;
   /* the marginal spaces are independent: prepared side by side */
   int ss[3] = {GB_OK, GB_OK, GB_OK};
 #pragma omp parallel sections if (n > 20000)
   {
 #pragma omp section
-    ss[0] = space_init(&sx, xs, n, dxs);
+    ss[0] = space_init(ctx, &sx, xs, n, dxs);
 #pragma omp section
-    ss[1] = space_init(&sy, ys, n, dys);
+    ss[1] = space_init(ctx, &sy, ys, n, dys);
 #pragma omp section
-    if (cond) ss[2] = space_init(&sz, z, n, dz);
+    if (cond) ss[2] = space_init(ctx, &sz, z, n, dz);
   }
   if (ss[0] != GB_OK || ss[1] != GB_OK || ss[2] != GB_OK) goto done;
   /* the radii (from the joint neighbours) and the counts, per point */
-  double *work = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * 7);
+  double *work = gb_alloc(ctx, sizeof(double) * (size_t)(n > 0 ? n : 1) * 7);
   if (!work) goto done;
   double *ex = work, *ey = work + n, *ez = work + 2 * n;
   double *cx = work + 3 * n, *cy = work + 4 * n, *cz = work + 5 * n, *term = work + 6 * n;
@@ -282,15 +282,15 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
       int64_t i = tj.idx[p];
       double dist[128];
       int64_t idx[128];
-      double *dk = k <= 128 ? dist : malloc(sizeof(double) * (size_t)k);
-      int64_t *ik = k <= 128 ? idx : malloc(sizeof(int64_t) * (size_t)k);
+      double *dk = k <= 128 ? dist : gb_alloc(ctx, sizeof(double) * (size_t)k);
+      int64_t *ik = k <= 128 ? idx : gb_alloc(ctx, sizeof(int64_t) * (size_t)k);
       if (!dk || !ik) {
         fail = 1;
-        if (dk != dist) free(dk);
-        if (ik != idx) free(ik);
+        if (dk != dist) gb_free(ctx, dk);
+        if (ik != idx) gb_free(ctx, ik);
         continue;
       }
-      gb_kdtree_knn(&tj, tj.pts + p * d, k, GB_NORM_MAX, i, dk, ik);
+      gb_kdtree_knn(ctx, &tj, tj.pts + p * d, k, GB_NORM_MAX, i, dk, ik);
       if (algorithm == 1) {
         ex[i] = ey[i] = ez[i] = dk[k - 1];
       } else {
@@ -299,23 +299,23 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
         ey[i] = spread(joint, d, i, ik, k, dx, dy);
         ez[i] = cond ? spread(joint, d, i, ik, k, dx + dy, dz) : 0;
       }
-      if (dk != dist) free(dk);
-      if (ik != idx) free(ik);
+      if (dk != dist) gb_free(ctx, dk);
+      if (ik != idx) gb_free(ctx, ik);
     }
     if (fail) st = GB_ENOMEM;
-    else if (gb_interrupted()) st = GB_EINTERRUPTED;
+    else if (gb_interrupted(ctx)) st = GB_EINTERRUPTED;
   }
   /* 2. the marginal counts, each in its own space's order */
   int strict = algorithm == 1;
   if (cond && algorithm == 2) {
     /* boxes: eps_x (or eps_y) along the first columns, eps_z along z's */
-    if (st == GB_OK) st = space_box_counts(&sx, n, ex, dx, ez, cx);
-    if (st == GB_OK) st = space_box_counts(&sy, n, ey, dy, ez, cy);
+    if (st == GB_OK) st = space_box_counts(ctx, &sx, n, ex, dx, ez, cx);
+    if (st == GB_OK) st = space_box_counts(ctx, &sy, n, ey, dy, ez, cy);
   } else {
-    if (st == GB_OK) st = space_counts(&sx, n, ex, strict, cx);
-    if (st == GB_OK) st = space_counts(&sy, n, ey, strict, cy);
+    if (st == GB_OK) st = space_counts(ctx, &sx, n, ex, strict, cx);
+    if (st == GB_OK) st = space_counts(ctx, &sy, n, ey, strict, cy);
   }
-  if (st == GB_OK && cond) st = space_counts(&sz, n, ez, strict, cz);
+  if (st == GB_OK && cond) st = space_counts(ctx, &sz, n, ez, strict, cz);
   /* 3. the terms, summed in order: the result does not depend on the
      number of threads */
   if (st == GB_OK) {
@@ -336,21 +336,21 @@ int gb_ksg(const double *x, int dx, const double *y, int dy, const double *z, in
     else if (algorithm == 1) *mi = gb_digamma(kk) + gb_digamma(nn) - sum / nn;
     else *mi = gb_digamma(kk) - 1 / kk + gb_digamma(nn) - sum / nn;
   }
-  free(work);
+  gb_free(ctx, work);
 done:
-  if (built) gb_kdtree_free(&tj);
-  space_free(&sx);
-  space_free(&sy);
-  space_free(&sz);
-  free(joint);
-  free(xz);
-  free(yz);
+  if (built) gb_kdtree_free(ctx, &tj);
+  space_free(ctx, &sx);
+  space_free(ctx, &sy);
+  space_free(ctx, &sz);
+  gb_free(ctx, joint);
+  gb_free(ctx, xz);
+  gb_free(ctx, yz);
   return st;
 }
 
 /* Discrete estimators ----------------------------------------------------------- */
 
-double gb_entropy_counts(const double *c, int64_t m, int method) {
+double gb_entropy_counts(gb_ctx *ctx, const double *c, int64_t m, int method) {
   double N = 0, S = 0;       /* S = sum c log c */
   int64_t nz = 0, f1 = 0;
   for (int64_t i = 0; i < m; i++) {
@@ -389,7 +389,7 @@ double gb_entropy_counts(const double *c, int64_t m, int method) {
       return h;
     }
     case GB_H_NSB:
-      return gb_entropy_nsb(c, m, (double)m);
+      return gb_entropy_nsb(ctx, c, m, (double)m);
     case GB_H_JACKKNIFE: {
       /* N H - (N-1)/N sum over the N leave-one-out samples, grouped by bin */
       if (N < 2) return plugin;
@@ -450,9 +450,9 @@ static void nsb_point(const nsb_counts *s, double b, double *logl, double *h) {
 }
 
 /* the integral over xi in [a, z] with g points: returns the weighted mean */
-static double nsb_integrate(const nsb_counts *s, double a, double z, int g, double *peak_lo,
+static double nsb_integrate(gb_ctx *ctx, const nsb_counts *s, double a, double z, int g, double *peak_lo,
                             double *peak_hi) {
-  double *ll = malloc(sizeof(double) * (size_t)g * 2), *hh = ll + g;
+  double *ll = gb_alloc(ctx, sizeof(double) * (size_t)g * 2), *hh = ll + g;
   if (!ll) return NAN;
   double mx = -HUGE_VAL;
   for (int j = 0; j < g; j++) {
@@ -472,17 +472,17 @@ static double nsb_integrate(const nsb_counts *s, double a, double z, int g, doub
     *peak_lo = a + (z - a) * (first > 0 ? first - 1 : 0) / g;
     *peak_hi = a + (z - a) * (last + 2 < g ? last + 2 : g) / g;
   }
-  free(ll);
+  gb_free(ctx, ll);
   return sh / sw;
 }
 
-double gb_entropy_nsb(const double *c, int64_t m, double K) {
+double gb_entropy_nsb(gb_ctx *ctx, const double *c, int64_t m, double K) {
   double N = 0;
   for (int64_t i = 0; i < m; i++) if (c[i] > 0) N += c[i];
   if (!(N > 0) || !(K >= 1)) return NAN;
   if (K == 1) return 0;
   /* the positive counts, sorted and grouped */
-  double *v = malloc(sizeof(double) * (size_t)(2 * m + 2)), *w = v + m + 1;
+  double *v = gb_alloc(ctx, sizeof(double) * (size_t)(2 * m + 2)), *w = v + m + 1;
   if (!v) return NAN;
   int64_t k = 0, g = 0;
   for (int64_t i = 0; i < m; i++) if (c[i] > 0) v[k++] = c[i];
@@ -493,13 +493,13 @@ double gb_entropy_nsb(const double *c, int64_t m, double K) {
     w[g++] = 1;
   }
   nsb_counts s = {v, w, g, K - (double)k, K, N};
-  double lo, hi, h = nsb_integrate(&s, 0, log(K), 400, &lo, &hi);
-  if (h == h) h = nsb_integrate(&s, lo, hi, 8000, NULL, NULL);
-  free(v);
+  double lo, hi, h = nsb_integrate(ctx, &s, 0, log(K), 400, &lo, &hi);
+  if (h == h) h = nsb_integrate(ctx, &s, lo, hi, 8000, NULL, NULL);
+  gb_free(ctx, v);
   return h;
 }
 
-int gb_ordinal_patterns(const double *x, int64_t n, int order, int delay, double *counts) {
+int gb_ordinal_patterns(gb_ctx *ctx, const double *x, int64_t n, int order, int delay, double *counts) {
   int64_t nfact = 1;
   for (int i = 2; i <= order; i++) nfact *= i;
   memset(counts, 0, sizeof(double) * (size_t)nfact);
@@ -511,7 +511,7 @@ int gb_ordinal_patterns(const double *x, int64_t n, int order, int delay, double
   int st = GB_OK;
 #pragma omp parallel
   {
-    double *local = calloc((size_t)nfact, sizeof(double));
+    double *local = gb_zalloc_n(ctx, (size_t)nfact, sizeof(double));
     if (!local) {
 #pragma omp atomic write
       st = GB_ENOMEM;
@@ -534,7 +534,7 @@ int gb_ordinal_patterns(const double *x, int64_t n, int order, int delay, double
     if (local) {
 #pragma omp critical
       for (int64_t i = 0; i < nfact; i++) counts[i] += local[i];
-      free(local);
+      gb_free(ctx, local);
     }
   }
   return st;

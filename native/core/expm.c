@@ -88,7 +88,7 @@ static void pade_parts(int n, int m, double **p, double *u, double *v, double *t
   mul(n, p[0], t, u);
 }
 
-int gb_expm(gb_array *out, const gb_array *A) {
+int gb_expm(gb_ctx *ctx, gb_array *out, const gb_array *A) {
   GB_NEED_BLAS(api);
   if (A->ndim != 2 || A->shape[0] != A->shape[1]) return GB_ESHAPE;
   int64_t n64 = A->shape[0];
@@ -98,8 +98,8 @@ int gb_expm(gb_array *out, const gb_array *A) {
   if (n64 == 0) return GB_OK;
   int n = (int)n64;
   size_t nn = (size_t)n * n;
-  double *mem = malloc(nn * sizeof(double) * 8);
-  lapack_int *ipiv = malloc(sizeof(lapack_int) * (size_t)n);
+  double *mem = gb_alloc(ctx, nn * sizeof(double) * 8);
+  lapack_int *ipiv = gb_alloc(ctx, sizeof(lapack_int) * (size_t)n);
   int st = GB_ENOMEM;
   if (!mem || !ipiv) goto done;
   double *p[5] = {mem, mem + nn, mem + 2 * nn, mem + 3 * nn, mem + 4 * nn};
@@ -109,7 +109,7 @@ int gb_expm(gb_array *out, const gb_array *A) {
   h.data = (char *)p[0]; h.dtype = GB_FLOAT64; h.ndim = 2; h.size = (int64_t)nn;
   h.shape[0] = h.shape[1] = n;
   h.strides[0] = sizeof(double); h.strides[1] = (int64_t)sizeof(double) * n;
-  if ((st = gb_copy(&h, A)) != GB_OK) goto done;
+  if ((st = gb_copy(ctx, &h, A)) != GB_OK) goto done;
 
   double a1 = norm1(n, p[0]);
   int m = 13, s = 0;
@@ -135,14 +135,14 @@ int gb_expm(gb_array *out, const gb_array *A) {
   lapack_int r = api->dgesv(LAPACK_COL_MAJOR, n, n, t, n, ipiv, v, n);
   if (r != 0) { st = r > 0 ? GB_ESINGULAR : GB_EINVAL; goto done; }
   for (int i = 0; i < s; i++) {
-    if (gb_interrupted()) { st = GB_EINTERRUPTED; goto done; }
+    if (gb_interrupted(ctx)) { st = GB_EINTERRUPTED; goto done; }
     mul(n, v, v, u);
     double *w = u; u = v; v = w;
   }
   h.data = (char *)v;
-  st = gb_copy(out, &h);
+  st = gb_copy(ctx, out, &h);
 done:
-  free(mem);
-  free(ipiv);
+  gb_free(ctx, mem);
+  gb_free(ctx, ipiv);
   return st;
 }

@@ -36,7 +36,7 @@ static void fft_pow2(double *re, double *im, int64_t n, int sign) {
   }
 }
 
-int gb_dft(double *re, double *im, int64_t n) {
+int gb_dft(gb_ctx *ctx, double *re, double *im, int64_t n) {
   if (n <= 1) return GB_OK;
   if ((n & (n - 1)) == 0) {
     fft_pow2(re, im, n, -1);
@@ -46,9 +46,9 @@ int gb_dft(double *re, double *im, int64_t n) {
      a convolution done with power-of-two transforms of length m >= 2n - 1 */
   int64_t m = 1;
   while (m < 2 * n - 1) m <<= 1;
-  double *buf = calloc((size_t)(6 * m), sizeof(double));
-  double *wr = malloc(sizeof(double) * (size_t)n), *wi = malloc(sizeof(double) * (size_t)n);
-  if (!buf || !wr || !wi) { free(buf); free(wr); free(wi); return GB_ENOMEM; }
+  double *buf = gb_zalloc_n(ctx, (size_t)(6 * m), sizeof(double));
+  double *wr = gb_alloc(ctx, sizeof(double) * (size_t)n), *wi = gb_alloc(ctx, sizeof(double) * (size_t)n);
+  if (!buf || !wr || !wi) { gb_free(ctx, buf); gb_free(ctx, wr); gb_free(ctx, wi); return GB_ENOMEM; }
   double *ar = buf, *ai = buf + m, *br = buf + 2 * m, *bi = buf + 3 * m;
   for (int64_t j = 0; j < n; j++) {
     /* j^2 mod 2n keeps the angle small and exact */
@@ -80,8 +80,8 @@ int gb_dft(double *re, double *im, int64_t n) {
     re[k] = r * wr[k] - i * wi[k];
     im[k] = r * wi[k] + i * wr[k];
   }
-  free(buf);
-  free(wr);
-  free(wi);
+  gb_free(ctx, buf);
+  gb_free(ctx, wr);
+  gb_free(ctx, wi);
   return GB_OK;
 }

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
-int gb_dft(double *re, double *im, int64_t n);
+#include "ctx.h"
+
+int gb_dft(gb_ctx *ctx, double *re, double *im, int64_t n);
 
 #endif

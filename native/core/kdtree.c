@@ -93,18 +93,18 @@ static void build(gb_kdtree *t, int64_t id, int64_t lo, int64_t hi) {
 #pragma omp taskwait
 }
 
-int gb_kdtree_build(gb_kdtree *t, const double *x, int64_t n, int d) {
+int gb_kdtree_build(gb_ctx *ctx, gb_kdtree *t, const double *x, int64_t n, int d) {
   memset(t, 0, sizeof *t);
   t->n = n;
   t->d = d;
   int64_t maxnodes = subtree_nodes(n);
-  t->pts = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * (size_t)d);
-  t->idx = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
-  t->pos = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
-  t->nodes = malloc(sizeof(gb_kdnode) * (size_t)maxnodes);
-  t->box = malloc(sizeof(double) * 2 * (size_t)d * (size_t)maxnodes);
+  t->pts = gb_alloc(ctx, sizeof(double) * (size_t)(n > 0 ? n : 1) * (size_t)d);
+  t->idx = gb_alloc(ctx, sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+  t->pos = gb_alloc(ctx, sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+  t->nodes = gb_alloc(ctx, sizeof(gb_kdnode) * (size_t)maxnodes);
+  t->box = gb_alloc(ctx, sizeof(double) * 2 * (size_t)d * (size_t)maxnodes);
   if (!t->pts || !t->idx || !t->pos || !t->nodes || !t->box) {
-    gb_kdtree_free(t);
+    gb_kdtree_free(ctx, t);
     return GB_ENOMEM;
   }
   memcpy(t->pts, x, sizeof(double) * (size_t)n * (size_t)d);
@@ -119,12 +119,12 @@ int gb_kdtree_build(gb_kdtree *t, const double *x, int64_t n, int d) {
   return GB_OK;
 }
 
-void gb_kdtree_free(gb_kdtree *t) {
-  free(t->pts);
-  free(t->idx);
-  free(t->pos);
-  free(t->nodes);
-  free(t->box);
+void gb_kdtree_free(gb_ctx *ctx, gb_kdtree *t) {
+  gb_free(ctx, t->pts);
+  gb_free(ctx, t->idx);
+  gb_free(ctx, t->pos);
+  gb_free(ctx, t->nodes);
+  gb_free(ctx, t->box);
   memset(t, 0, sizeof *t);
 }
 
@@ -218,10 +218,10 @@ static void knn_visit(knn *s, int64_t id) {
   if (s->count < s->k || d2 < s->hd[0]) knn_visit(s, second);
 }
 
-void gb_kdtree_knn(const gb_kdtree *t, const double *q, int k, int norm, int64_t self,
+void gb_kdtree_knn(gb_ctx *ctx, const gb_kdtree *t, const double *q, int k, int norm, int64_t self,
                    double *dist, int64_t *idx) {
   int64_t tmpi[64];
-  int64_t *hi = k <= 64 ? tmpi : malloc(sizeof(int64_t) * (size_t)k);
+  int64_t *hi = k <= 64 ? tmpi : gb_alloc(ctx, sizeof(int64_t) * (size_t)k);
   knn s = {t, q, k, norm, 0, self, dist, hi};
   if (hi && t->n > 0) knn_visit(&s, 0);
   /* heap to ascending order */
@@ -252,7 +252,7 @@ void gb_kdtree_knn(const gb_kdtree *t, const double *q, int k, int norm, int64_t
     if (norm == GB_NORM_EUCLIDEAN) dist[j] = sqrt(dist[j]);
     if (idx) idx[j] = t->idx[hi[j]];
   }
-  if (hi != tmpi) free(hi);
+  if (hi != tmpi) gb_free(ctx, hi);
 }
 
 typedef struct counter {

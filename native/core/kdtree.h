@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "ctx.h"
+
 enum { GB_NORM_MAX, GB_NORM_EUCLIDEAN };
 
 typedef struct gb_kdnode {
@@ -35,15 +37,15 @@ typedef struct gb_kdtree {
 } gb_kdtree;
 
 /* Build over x (n x d, row-major, copied).  GB_OK or GB_ENOMEM. */
-int gb_kdtree_build(gb_kdtree *t, const double *x, int64_t n, int d);
-void gb_kdtree_free(gb_kdtree *t);
+int gb_kdtree_build(gb_ctx *ctx, gb_kdtree *t, const double *x, int64_t n, int d);
+void gb_kdtree_free(gb_ctx *ctx, gb_kdtree *t);
 
 /*
 ** The k nearest neighbours of q, leaving out the point with original index
 ** self (-1: none): dist[0..k) ascending (true distances) and their original
 ** indices in idx (may be NULL).  Needs k <= n - (self >= 0).
 */
-void gb_kdtree_knn(const gb_kdtree *t, const double *q, int k, int norm, int64_t self,
+void gb_kdtree_knn(gb_ctx *ctx, const gb_kdtree *t, const double *q, int k, int norm, int64_t self,
                    double *dist, int64_t *idx);
 
 /* The number of points within distance r of q (distance < r when strict,

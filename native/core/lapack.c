@@ -16,6 +16,7 @@
 
 
 #include "blas.h"
+#include "dense.h"
 #include "linalg.h"
 #include "status.h"
 
@@ -36,8 +37,8 @@ static gb_array fheader(double *buf, int64_t rows, int64_t cols, int64_t ld) {
 }
 
 /* malloc for n doubles (at least one, so that NULL means failure). */
-static double *dalloc(int64_t n) {
-  return malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+static double *dalloc(gb_ctx *ctx, int64_t n) {
+  return gb_alloc(ctx, sizeof(double) * (size_t)(n > 0 ? n : 1));
 }
 
 /*
@@ -65,8 +66,8 @@ static int row_major(const gb_array *a) {
 
 /* A new column-major copy of the matrix a with leading dimension ld >= its
    rows and room for cols >= its columns. */
-static double *fcopy(const gb_array *a, int64_t ld, int64_t cols) {
-  double *buf = dalloc(ld * cols);
+static double *fcopy(gb_ctx *ctx, const gb_array *a, int64_t ld, int64_t cols) {
+  double *buf = dalloc(ctx, ld * cols);
   if (!buf) return NULL;
   if (row_major(a)) {
     transpose(buf, ld, (const double *)a->data, a->strides[0] / (int64_t)sizeof(double),
@@ -74,13 +75,13 @@ static double *fcopy(const gb_array *a, int64_t ld, int64_t cols) {
     return buf;
   }
   gb_array h = fheader(buf, a->shape[0], a->shape[1], ld);
-  if (gb_copy(&h, a) != GB_OK) { free(buf); return NULL; }
+  if (gb_copy(ctx, &h, a) != GB_OK) { gb_free(ctx, buf); return NULL; }
   return buf;
 }
 
 /* Write the column-major rows x cols block of buf into out (2-D) or its
    first column into out (1-D). */
-static int fstore(gb_array *out, double *buf, int64_t ld) {
+static int fstore(gb_ctx *ctx, gb_array *out, double *buf, int64_t ld) {
   if (row_major(out)) {
     transpose((double *)out->data, out->strides[0] / (int64_t)sizeof(double), buf, ld,
               out->shape[1], out->shape[0]);
@@ -88,7 +89,7 @@ static int fstore(gb_array *out, double *buf, int64_t ld) {
   }
   gb_array h = fheader(buf, out->shape[0], out->ndim == 2 ? out->shape[1] : 1, ld);
   if (out->ndim == 1) { h.ndim = 1; h.size = out->shape[0]; }
-  return gb_copy(out, &h);
+  return gb_copy(ctx, out, &h);
 }
 
 static void setd(gb_array *a, int64_t i, int64_t j, double v) {
@@ -141,11 +142,11 @@ static int check_square(const gb_array *A) {
 /* Solving and inverting ----------------------------------------------------- */
 
 /* Solve A X = B in place of b (n x m, ld n); *info = pivot when singular. */
-static int gesv(const gb_array *A, double *b, int64_t m, int64_t *info) {
+static int gesv(gb_ctx *ctx, const gb_array *A, double *b, int64_t m, int64_t *info) {
   GB_NEED_BLAS(api);
   int64_t n = A->shape[0];
-  double *a = fcopy(A, n, n);
-  lapack_int *ipiv = malloc(sizeof(lapack_int) * (size_t)(n > 0 ? n : 1));
+  double *a = fcopy(ctx, A, n, n);
+  lapack_int *ipiv = gb_alloc(ctx, sizeof(lapack_int) * (size_t)(n > 0 ? n : 1));
   int st = GB_ENOMEM;
   if (a && ipiv) {
     lapack_int r = api->dgesv(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)m,
@@ -153,12 +154,12 @@ static int gesv(const gb_array *A, double *b, int64_t m, int64_t *info) {
     st = lapack_status(r);
     if (r > 0) { st = GB_ESINGULAR; if (info) *info = r; }
   }
-  free(a);
-  free(ipiv);
+  gb_free(ctx, a);
+  gb_free(ctx, ipiv);
   return st;
 }
 
-int gb_solve(gb_array *x, const gb_array *A, const gb_array *B, int64_t *info) {
+int gb_solve(gb_ctx *ctx, gb_array *x, const gb_array *A, const gb_array *B, int64_t *info) {
   int st = check_square(A);
   if (st != GB_OK) return st;
   int64_t n = A->shape[0];
@@ -169,47 +170,46 @@ int gb_solve(gb_array *x, const gb_array *A, const gb_array *B, int64_t *info) {
   if (n == 0 || m == 0) return GB_OK;
   if (check_dims(n, m) != GB_OK) return GB_EOVERFLOW;
   if (!gb_all_finite(B)) return GB_ENONFINITE;
-  double *b = fcopy(B, n, m);
+  double *b = fcopy(ctx, B, n, m);
   if (!b) return GB_ENOMEM;
-  st = gesv(A, b, m, info);
-  if (st == GB_OK) st = fstore(x, b, n);
-  free(b);
+  st = gesv(ctx, A, b, m, info);
+  if (st == GB_OK) st = fstore(ctx, x, b, n);
+  gb_free(ctx, b);
   return st;
 }
 
-int gb_inv(gb_array *out, const gb_array *A, int64_t *info) {
+int gb_inv(gb_ctx *ctx, gb_array *out, const gb_array *A, int64_t *info) {
   int st = check_square(A);
   if (st != GB_OK) return st;
   int64_t n = A->shape[0];
   if (out->ndim != 2 || out->shape[0] != n || out->shape[1] != n) return GB_ESHAPE;
   if (n == 0) return GB_OK;
-  double *b = dalloc(n * n);
+  double *b = dalloc(ctx, n * n);
   if (!b) return GB_ENOMEM;
   memset(b, 0, sizeof(double) * (size_t)(n * n));
   for (int64_t i = 0; i < n; i++) b[i * n + i] = 1.0;
-  st = gesv(A, b, n, info);
-  if (st == GB_OK) st = fstore(out, b, n);
-  free(b);
+  st = gesv(ctx, A, b, n, info);
+  if (st == GB_OK) st = fstore(ctx, out, b, n);
+  gb_free(ctx, b);
   return st;
 }
 
-/* LU-factorize a copy of A: the diagonal of U into *diag (malloc'd), and
-   the sign of the row permutation. */
-static int lu_diagonal(const gb_array *A, double **diag, int *perm_sign) {
-  GB_NEED_BLAS(api);
+/* LU-factorize a copy of A (dense.h): the diagonal of U into *diag
+   (gb_alloc'd), and the sign of the row permutation. */
+static int lu_diagonal(gb_ctx *ctx, const gb_array *A, double **diag, int *perm_sign) {
+  if (!gb_blas()) return GB_ENOLIB;
   int64_t n = A->shape[0];
   if (n == 0) {                        /* the empty product: det 1 */
     *perm_sign = 1;
-    return (*diag = dalloc(1)) ? GB_OK : GB_ENOMEM;
+    return (*diag = dalloc(ctx, 1)) ? GB_OK : GB_ENOMEM;
   }
-  double *a = fcopy(A, n, n);
-  lapack_int *ipiv = malloc(sizeof(lapack_int) * (size_t)(n > 0 ? n : 1));
-  double *d = dalloc(n);
+  double *a = fcopy(ctx, A, n, n);
+  int *ipiv = gb_alloc_n(ctx, (size_t)n, sizeof(int));
+  double *d = dalloc(ctx, n);
   int st = GB_ENOMEM;
   if (a && ipiv && d) {
-    lapack_int r = api->dgetrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n,
-                                  a, (lapack_int)n, ipiv);
-    st = r > 0 ? GB_OK : lapack_status(r);   /* r > 0: an exact zero pivot */
+    st = gb_lu_factor(ctx, a, n, n, ipiv);
+    if (st == GB_ESINGULAR) st = GB_OK;        /* an exact zero pivot: det 0 */
     int s = 1;
     for (int64_t i = 0; i < n; i++) {
       d[i] = a[i * n + i];
@@ -217,37 +217,37 @@ static int lu_diagonal(const gb_array *A, double **diag, int *perm_sign) {
     }
     *perm_sign = s;
   }
-  free(a);
-  free(ipiv);
-  if (st != GB_OK) { free(d); return st; }
+  gb_free(ctx, a);
+  gb_free(ctx, ipiv);
+  if (st != GB_OK) { gb_free(ctx, d); return st; }
   *diag = d;
   return GB_OK;
 }
 
-int gb_det(const gb_array *A, double *det) {
+int gb_det(gb_ctx *ctx, const gb_array *A, double *det) {
   int st = check_square(A), s;
   double *d;
   if (st != GB_OK) return st;
-  if ((st = lu_diagonal(A, &d, &s)) != GB_OK) return st;
+  if ((st = lu_diagonal(ctx, A, &d, &s)) != GB_OK) return st;
   double p = s;
   for (int64_t i = 0; i < A->shape[0]; i++) p *= d[i];
-  free(d);
+  gb_free(ctx, d);
   *det = p;
   return GB_OK;
 }
 
-int gb_slogdet(const gb_array *A, double *sign, double *logabs) {
+int gb_slogdet(gb_ctx *ctx, const gb_array *A, double *sign, double *logabs) {
   int st = check_square(A), s;
   double *d;
   if (st != GB_OK) return st;
-  if ((st = lu_diagonal(A, &d, &s)) != GB_OK) return st;
+  if ((st = lu_diagonal(ctx, A, &d, &s)) != GB_OK) return st;
   double l = 0.0;
   for (int64_t i = 0; i < A->shape[0]; i++) {
     if (d[i] == 0.0) { s = 0; l = -INFINITY; break; }
     if (d[i] < 0) s = -s;
     l += log(fabs(d[i]));
   }
-  free(d);
+  gb_free(ctx, d);
   *sign = s;
   *logabs = l;
   return GB_OK;
@@ -255,14 +255,14 @@ int gb_slogdet(const gb_array *A, double *sign, double *logabs) {
 
 /* Factorizations ------------------------------------------------------------ */
 
-int gb_cholesky(gb_array *L, const gb_array *A, int64_t *info) {
+int gb_cholesky(gb_ctx *ctx, gb_array *L, const gb_array *A, int64_t *info) {
   GB_NEED_BLAS(api);
   int st = check_square(A);
   if (st != GB_OK) return st;
   int64_t n = A->shape[0];
   if (L->ndim != 2 || L->shape[0] != n || L->shape[1] != n) return GB_ESHAPE;
   if (n == 0) return GB_OK;
-  double *a = fcopy(A, n, n);
+  double *a = fcopy(ctx, A, n, n);
   if (!a) return GB_ENOMEM;
   lapack_int r = api->dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, a, (lapack_int)n);
   st = lapack_status(r);
@@ -270,13 +270,13 @@ int gb_cholesky(gb_array *L, const gb_array *A, int64_t *info) {
   if (st == GB_OK) {
     for (int64_t j = 1; j < n; j++)            /* potrf leaves the upper part */
       for (int64_t i = 0; i < j; i++) a[i + j * n] = 0.0;
-    st = fstore(L, a, n);
+    st = fstore(ctx, L, a, n);
   }
-  free(a);
+  gb_free(ctx, a);
   return st;
 }
 
-int gb_qr(gb_array *Q, gb_array *R, const gb_array *A, int complete) {
+int gb_qr(gb_ctx *ctx, gb_array *Q, gb_array *R, const gb_array *A, int complete) {
   GB_NEED_BLAS(api);
   if (A->ndim != 2) return GB_ESHAPE;
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
@@ -292,7 +292,7 @@ int gb_qr(gb_array *Q, gb_array *R, const gb_array *A, int complete) {
     return GB_OK;
   }
   int64_t cols = n > qc ? n : qc;
-  double *a = fcopy(A, m, cols), *tau = dalloc(k);
+  double *a = fcopy(ctx, A, m, cols), *tau = dalloc(ctx, k);
   int st = GB_ENOMEM;
   if (!a || !tau) goto done;
   /* the columns past n are only room for orgqr, but LAPACKE's NaN check
@@ -306,15 +306,15 @@ int gb_qr(gb_array *Q, gb_array *R, const gb_array *A, int complete) {
   if (Q) {
     st = lapack_status(api->dorgqr(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)qc,
                                       (lapack_int)k, a, (lapack_int)m, tau));
-    if (st == GB_OK) st = fstore(Q, a, m);
+    if (st == GB_OK) st = fstore(ctx, Q, a, m);
   }
 done:
-  free(a);
-  free(tau);
+  gb_free(ctx, a);
+  gb_free(ctx, tau);
   return st;
 }
 
-int gb_svd(gb_array *U, gb_array *S, gb_array *Vt, const gb_array *A, int full) {
+int gb_svd(gb_ctx *ctx, gb_array *U, gb_array *S, gb_array *Vt, const gb_array *A, int full) {
   GB_NEED_BLAS(api);
   if (A->ndim != 2) return GB_ESHAPE;
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
@@ -330,23 +330,23 @@ int gb_svd(gb_array *U, gb_array *S, gb_array *Vt, const gb_array *A, int full) 
     if (U) { set_identity(U); set_identity(Vt); }
     return GB_OK;
   }
-  double *a = fcopy(A, m, n), *s = dalloc(k), *u = NULL, *vt = NULL;
+  double *a = fcopy(ctx, A, m, n), *s = dalloc(ctx, k), *u = NULL, *vt = NULL;
   int st = GB_ENOMEM;
   if (!a || !s) goto done;
-  if (U && (!(u = dalloc(m * uc)) || !(vt = dalloc(vr * n)))) goto done;
+  if (U && (!(u = dalloc(ctx, m * uc)) || !(vt = dalloc(ctx, vr * n)))) goto done;
   lapack_int r = api->dgesdd(LAPACK_COL_MAJOR, U ? (full ? 'A' : 'S') : 'N',
                                 (lapack_int)m, (lapack_int)n, a, (lapack_int)m, s,
                                 u, U ? (lapack_int)m : 1, vt, U ? (lapack_int)vr : 1);
   st = r > 0 ? GB_ENOCONV : lapack_status(r);
-  if (st == GB_OK) st = fstore(S, s, k);
-  if (st == GB_OK && U) st = fstore(U, u, m);
-  if (st == GB_OK && U) st = fstore(Vt, vt, vr);
+  if (st == GB_OK) st = fstore(ctx, S, s, k);
+  if (st == GB_OK && U) st = fstore(ctx, U, u, m);
+  if (st == GB_OK && U) st = fstore(ctx, Vt, vt, vr);
 done:
-  free(a); free(s); free(u); free(vt);
+  gb_free(ctx, a); gb_free(ctx, s); gb_free(ctx, u); gb_free(ctx, vt);
   return st;
 }
 
-int gb_eigh(gb_array *w, gb_array *V, const gb_array *A) {
+int gb_eigh(gb_ctx *ctx, gb_array *w, gb_array *V, const gb_array *A) {
   GB_NEED_BLAS(api);
   int st = check_square(A);
   if (st != GB_OK) return st;
@@ -354,21 +354,21 @@ int gb_eigh(gb_array *w, gb_array *V, const gb_array *A) {
   if (w->ndim != 1 || w->shape[0] != n) return GB_ESHAPE;
   if (V && (V->ndim != 2 || V->shape[0] != n || V->shape[1] != n)) return GB_ESHAPE;
   if (n == 0) return GB_OK;
-  double *a = fcopy(A, n, n), *e = dalloc(n);
+  double *a = fcopy(ctx, A, n, n), *e = dalloc(ctx, n);
   st = GB_ENOMEM;
   if (a && e) {
     lapack_int r = api->dsyevd(LAPACK_COL_MAJOR, V ? 'V' : 'N', 'L',
                                   (lapack_int)n, a, (lapack_int)n, e);
     st = r > 0 ? GB_ENOCONV : lapack_status(r);
-    if (st == GB_OK) st = fstore(w, e, n);
-    if (st == GB_OK && V) st = fstore(V, a, n);
+    if (st == GB_OK) st = fstore(ctx, w, e, n);
+    if (st == GB_OK && V) st = fstore(ctx, V, a, n);
   }
-  free(a);
-  free(e);
+  gb_free(ctx, a);
+  gb_free(ctx, e);
   return st;
 }
 
-int gb_eig(gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
+int gb_eig(gb_ctx *ctx, gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
            const gb_array *A) {
   GB_NEED_BLAS(api);
   int st = check_square(A);
@@ -381,14 +381,14 @@ int gb_eig(gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
              Vi->ndim != 2 || Vi->shape[0] != n || Vi->shape[1] != n))
     return GB_ESHAPE;
   if (n == 0) return GB_OK;
-  double *a = fcopy(A, n, n), *re = dalloc(n), *im = dalloc(n), *v = NULL;
+  double *a = fcopy(ctx, A, n, n), *re = dalloc(ctx, n), *im = dalloc(ctx, n), *v = NULL;
   st = GB_ENOMEM;
-  if (!a || !re || !im || (Vr && !(v = dalloc(n * n)))) goto done;
+  if (!a || !re || !im || (Vr && !(v = dalloc(ctx, n * n)))) goto done;
   lapack_int r = api->dgeev(LAPACK_COL_MAJOR, 'N', Vr ? 'V' : 'N', (lapack_int)n,
                                a, (lapack_int)n, re, im, NULL, 1, v, Vr ? (lapack_int)n : 1);
   st = r > 0 ? GB_ENOCONV : lapack_status(r);
   if (st != GB_OK) goto done;
-  if ((st = fstore(wr, re, n)) != GB_OK || (st = fstore(wi, im, n)) != GB_OK) goto done;
+  if ((st = fstore(ctx, wr, re, n)) != GB_OK || (st = fstore(ctx, wi, im, n)) != GB_OK) goto done;
   if (Vr) {
     /* geev packs a conjugate pair j, j+1 as the real and imaginary parts of
        the first vector in columns j and j+1. */
@@ -406,13 +406,13 @@ int gb_eig(gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
     }
   }
 done:
-  free(a); free(re); free(im); free(v);
+  gb_free(ctx, a); gb_free(ctx, re); gb_free(ctx, im); gb_free(ctx, v);
   return st;
 }
 
 /* Least squares and the pseudo-inverse -------------------------------------- */
 
-int gb_lstsq(gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
+int gb_lstsq(gb_ctx *ctx, gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
              int64_t *rank, const gb_array *A, const gb_array *B, double rcond) {
   GB_NEED_BLAS(api);
   if (A->ndim != 2 || B->ndim != 2) return GB_ESHAPE;
@@ -425,12 +425,12 @@ int gb_lstsq(gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
   if (check_dims(ldb, n > nrhs ? n : nrhs) != GB_OK) return GB_EOVERFLOW;
   if (!gb_all_finite(A) || !gb_all_finite(B)) return GB_ENONFINITE;
   if (rcond < 0) rcond = DBL_EPSILON * (double)(m > n ? m : n);
-  double *a = fcopy(A, m > 0 ? m : 1, n), *b = dalloc(ldb * nrhs), *s = dalloc(k);
+  double *a = fcopy(ctx, A, m > 0 ? m : 1, n), *b = dalloc(ctx, ldb * nrhs), *s = dalloc(ctx, k);
   int st = GB_ENOMEM;
   if (!a || !b || !s) goto done;
   memset(b, 0, sizeof(double) * (size_t)(ldb * nrhs));
   gb_array hb = fheader(b, m, nrhs, ldb);
-  if ((st = gb_copy(&hb, B)) != GB_OK) goto done;
+  if ((st = gb_copy(ctx, &hb, B)) != GB_OK) goto done;
   lapack_int rk = 0;
   if (k > 0 && nrhs > 0) {
     lapack_int r = api->dgelsd(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n,
@@ -441,7 +441,7 @@ int gb_lstsq(gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
   } else if (k > 0) {              /* no right-hand side: rank from the SVD */
     gb_array hs = fheader(s, k, 1, k);
     hs.ndim = 1;
-    if ((st = gb_svd(NULL, &hs, NULL, A, 0)) != GB_OK) goto done;
+    if ((st = gb_svd(ctx, NULL, &hs, NULL, A, 0)) != GB_OK) goto done;
     for (int64_t i = 0; i < k; i++) rk += s[i] > rcond * s[0];
   } else {
     memset(b, 0, sizeof(double) * (size_t)(ldb * nrhs));   /* x = 0 */
@@ -454,14 +454,14 @@ int gb_lstsq(gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
     gb_set_double(resid->dtype, resid->data + j * resid->strides[0], r);
   }
   gb_array hx = fheader(b, n, nrhs, ldb);
-  if ((st = gb_copy(x, &hx)) != GB_OK) goto done;
-  if (k > 0) st = fstore(S, s, k);
+  if ((st = gb_copy(ctx, x, &hx)) != GB_OK) goto done;
+  if (k > 0) st = fstore(ctx, S, s, k);
 done:
-  free(a); free(b); free(s);
+  gb_free(ctx, a); gb_free(ctx, b); gb_free(ctx, s);
   return st;
 }
 
-int gb_pinv(gb_array *out, const gb_array *A, double rcond) {
+int gb_pinv(gb_ctx *ctx, gb_array *out, const gb_array *A, double rcond) {
   GB_NEED_BLAS(api);
   if (A->ndim != 2) return GB_ESHAPE;
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
@@ -473,8 +473,8 @@ int gb_pinv(gb_array *out, const gb_array *A, double rcond) {
   }
   if (check_dims(m, n > m ? n : m) != GB_OK) return GB_EOVERFLOW;
   if (!gb_all_finite(A)) return GB_ENONFINITE;
-  double *a = fcopy(A, m, n), *s = dalloc(k), *u = dalloc(m * k), *vt = dalloc(k * n),
-         *p = dalloc(n * m);
+  double *a = fcopy(ctx, A, m, n), *s = dalloc(ctx, k), *u = dalloc(ctx, m * k), *vt = dalloc(ctx, k * n),
+         *p = dalloc(ctx, n * m);
   int st = GB_ENOMEM;
   if (!a || !s || !u || !vt || !p) goto done;
   lapack_int r = api->dgesdd(LAPACK_COL_MAJOR, 'S', (lapack_int)m, (lapack_int)n,
@@ -489,8 +489,8 @@ int gb_pinv(gb_array *out, const gb_array *A, double rcond) {
   /* pinv = Vt^T (U / s)^T, an (n, m) product */
   api->dgemm(CblasColMajor, CblasTrans, CblasTrans, (int)n, (int)m, (int)k, 1.0,
               vt, (int)k, u, (int)m, 0.0, p, (int)n);
-  st = fstore(out, p, n);
+  st = fstore(ctx, out, p, n);
 done:
-  free(a); free(s); free(u); free(vt); free(p);
+  gb_free(ctx, a); gb_free(ctx, s); gb_free(ctx, u); gb_free(ctx, vt); gb_free(ctx, p);
   return st;
 }

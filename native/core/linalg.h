@@ -27,53 +27,53 @@
 ** (integers wrap around on overflow, bool is "or of ands").  Small
 ** matrices use a direct loop, large batches are split across threads.
 */
-int gb_matmul(gb_array *out, const gb_array *a, const gb_array *b);
+int gb_matmul(gb_ctx *ctx, gb_array *out, const gb_array *a, const gb_array *b);
 
 /* 1 when every element of a is finite (always 1 for int64 and bool). */
 int gb_all_finite(const gb_array *a);
 
 /* x (n, m) solves A x = B for A (n, n) and B (n, m). */
-int gb_solve(gb_array *x, const gb_array *A, const gb_array *B, int64_t *info);
+int gb_solve(gb_ctx *ctx, gb_array *x, const gb_array *A, const gb_array *B, int64_t *info);
 
 /* out (n, n) = A^-1. */
-int gb_inv(gb_array *out, const gb_array *A, int64_t *info);
+int gb_inv(gb_ctx *ctx, gb_array *out, const gb_array *A, int64_t *info);
 
 /* The determinant of A as sign * exp(logabs); sign 0 and logabs -inf when
    A is exactly singular. */
-int gb_slogdet(const gb_array *A, double *sign, double *logabs);
+int gb_slogdet(gb_ctx *ctx, const gb_array *A, double *sign, double *logabs);
 
 /* The determinant as the product of the LU diagonal (may overflow to
    +-inf, like NumPy's det). */
-int gb_det(const gb_array *A, double *det);
+int gb_det(gb_ctx *ctx, const gb_array *A, double *det);
 
 /* L (n, n) lower triangular with A = L L^T, for symmetric positive definite
    A (only A's lower triangle is read). */
-int gb_cholesky(gb_array *L, const gb_array *A, int64_t *info);
+int gb_cholesky(gb_ctx *ctx, gb_array *L, const gb_array *A, int64_t *info);
 
 /*
 ** A (m, n) = Q R.  Reduced (complete = 0): Q (m, k), R (k, n) with
 ** k = min(m, n).  Complete: Q (m, m), R (m, n).  Q may be NULL when only R
 ** is wanted.
 */
-int gb_qr(gb_array *Q, gb_array *R, const gb_array *A, int complete);
+int gb_qr(gb_ctx *ctx, gb_array *Q, gb_array *R, const gb_array *A, int complete);
 
 /*
 ** A (m, n) = U diag(S) Vt with S (k) descending, k = min(m, n).  Full:
 ** U (m, m), Vt (n, n); economy: U (m, k), Vt (k, n).  U and Vt NULL: the
 ** singular values only.
 */
-int gb_svd(gb_array *U, gb_array *S, gb_array *Vt, const gb_array *A, int full);
+int gb_svd(gb_ctx *ctx, gb_array *U, gb_array *S, gb_array *Vt, const gb_array *A, int full);
 
 /* w (n) ascending eigenvalues and V (n, n) orthonormal eigenvectors (as
    columns) of the symmetric A, from its lower triangle.  V may be NULL. */
-int gb_eigh(gb_array *w, gb_array *V, const gb_array *A);
+int gb_eigh(gb_ctx *ctx, gb_array *w, gb_array *V, const gb_array *A);
 
 /*
 ** Eigenvalues wr + i wi (n each) and eigenvectors Vr + i Vi (n, n, as
 ** columns, unit norm) of a general real A; complex ones come in conjugate
 ** pairs, positive imaginary part first.  Vr and Vi may be NULL.
 */
-int gb_eig(gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
+int gb_eig(gb_ctx *ctx, gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
            const gb_array *A);
 
 /*
@@ -83,18 +83,18 @@ int gb_eig(gb_array *wr, gb_array *wi, gb_array *Vr, gb_array *Vi,
 ** values, *rank the effective rank; resid (nrhs) the squared residual norms,
 ** computed only when rank == n and m > n (*have_resid tells).
 */
-int gb_lstsq(gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
+int gb_lstsq(gb_ctx *ctx, gb_array *x, gb_array *resid, int *have_resid, gb_array *S,
              int64_t *rank, const gb_array *A, const gb_array *B, double rcond);
 
 /* out (n, m) = the pseudo-inverse of A (m, n), singular values at most
    rcond * max(S) dropped. */
-int gb_pinv(gb_array *out, const gb_array *A, double rcond);
+int gb_pinv(gb_ctx *ctx, gb_array *out, const gb_array *A, double rcond);
 
 /*
 ** out (n, n) = e^A by scaling and squaring with a degree-13 Padé
 ** approximant (Higham 2005, the method of SciPy's expm).
 */
-int gb_expm(gb_array *out, const gb_array *A);
+int gb_expm(gb_ctx *ctx, gb_array *out, const gb_array *A);
 
 /*
 ** Norms.  Vector norms over all elements of a: p = INFINITY (max |x|),
@@ -105,7 +105,7 @@ int gb_vector_norm(const gb_array *a, double p, double *out);
 
 /* Matrix norms of a 2-D a, named as NumPy's ord: "fro", "nuc", "1", "-1",
    "2", "-2", "inf", "-inf". */
-int gb_matrix_norm(const gb_array *a, const char *ord, double *out);
+int gb_matrix_norm(gb_ctx *ctx, const gb_array *a, const char *ord, double *out);
 
 /* OpenBLAS threads (GB_ENOLIB without OpenBLAS); gb_blas_threads()
    reports the current count (0 without OpenBLAS). */

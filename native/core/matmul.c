@@ -75,9 +75,9 @@ static void small_product(int dtype, const mat *a, const mat *b, mat *c) {
 }
 
 /* Copy m into a packed row-major buffer (which m then describes). */
-static int pack(int dtype, mat *m, void **buf) {
+static int pack(gb_ctx *ctx, int dtype, mat *m, void **buf) {
   size_t es = gb_dtype_size(dtype);
-  char *p = malloc((size_t)(m->r * m->c) * es + 1);
+  char *p = gb_alloc(ctx, (size_t)(m->r * m->c) * es + 1);
   if (!p) return GB_ENOMEM;
   for (int64_t i = 0; i < m->r; i++)
     for (int64_t j = 0; j < m->c; j++)
@@ -88,18 +88,18 @@ static int pack(int dtype, mat *m, void **buf) {
 }
 
 /* c = a b through BLAS (float64 and float32); c must be row-major. */
-static int blas_product(int dtype, mat a, mat b, const mat *c) {
+static int blas_product(gb_ctx *ctx, int dtype, mat a, mat b, const mat *c) {
   GB_NEED_BLAS(api);
   CBLAS_TRANSPOSE ta = CblasNoTrans, tb = CblasNoTrans;
   int64_t lda = 1, ldb = 1;
   void *ba = NULL, *bb = NULL;
   int st = GB_OK;
   if (!blas_layout(&a, &ta, &lda)) {
-    if ((st = pack(dtype, &a, &ba)) != GB_OK) goto done;
+    if ((st = pack(ctx, dtype, &a, &ba)) != GB_OK) goto done;
     blas_layout(&a, &ta, &lda);
   }
   if (!blas_layout(&b, &tb, &ldb)) {
-    if ((st = pack(dtype, &b, &bb)) != GB_OK) goto done;
+    if ((st = pack(ctx, dtype, &b, &bb)) != GB_OK) goto done;
     blas_layout(&b, &tb, &ldb);
   }
   int n = (int)a.r, k = (int)a.c, m = (int)b.c, ldc = (int)(c->r == 1 ? m : c->s0);
@@ -126,8 +126,8 @@ static int blas_product(int dtype, mat a, mat b, const mat *c) {
     }
   }
 done:
-  free(ba);
-  free(bb);
+  gb_free(ctx, ba);
+  gb_free(ctx, bb);
   return st;
 }
 
@@ -139,7 +139,7 @@ static void zero_matrix(int dtype, const mat *c) {
       memset(c->p + (i * c->s0 + j * c->s1) * (int64_t)es, 0, es);
 }
 
-static int one_product(int dtype, const mat *a, const mat *b, mat *c) {
+static int one_product(gb_ctx *ctx, int dtype, const mat *a, const mat *b, mat *c) {
   if (c->r == 0 || c->c == 0) return GB_OK;
   if (a->c == 0) { zero_matrix(dtype, c); return GB_OK; }
   int blas = dtype == GB_FLOAT64 || dtype == GB_FLOAT32;
@@ -153,17 +153,17 @@ static int one_product(int dtype, const mat *a, const mat *b, mat *c) {
   int64_t cs0 = c->r == 1 ? c->c : c->s0, cs1 = c->c == 1 ? 1 : c->s1;
   if (cs1 == 1 && cs0 >= c->c && cs0 <= INT_MAX) {
     mat cc = *c; cc.s0 = cs0; cc.s1 = 1;
-    return blas_product(dtype, *a, *b, &cc);
+    return blas_product(ctx, dtype, *a, *b, &cc);
   }
   size_t es = gb_dtype_size(dtype);
-  char *tmp = malloc((size_t)(c->r * c->c) * es);
+  char *tmp = gb_alloc(ctx, (size_t)(c->r * c->c) * es);
   if (!tmp) return GB_ENOMEM;
   mat t = {tmp, c->r, c->c, c->c, 1};
-  int st = blas_product(dtype, *a, *b, &t);
+  int st = blas_product(ctx, dtype, *a, *b, &t);
   for (int64_t i = 0; st == GB_OK && i < c->r; i++)
     for (int64_t j = 0; j < c->c; j++)
       memcpy(c->p + (i * c->s0 + j * c->s1) * (int64_t)es, tmp + (i * c->c + j) * (int64_t)es, es);
-  free(tmp);
+  gb_free(ctx, tmp);
   return st;
 }
 
@@ -179,7 +179,7 @@ static mat nth(const gb_array *v, int nb, int64_t index) {
   return m;
 }
 
-int gb_matmul(gb_array *out, const gb_array *a, const gb_array *b) {
+int gb_matmul(gb_ctx *ctx, gb_array *out, const gb_array *a, const gb_array *b) {
   int nd = out->ndim, nb = nd - 2;
   if (a->ndim < 2 || b->ndim < 2 || nd < 2 || a->ndim > nd || b->ndim > nd)
     return GB_ESHAPE;
@@ -215,20 +215,20 @@ int gb_matmul(gb_array *out, const gb_array *a, const gb_array *b) {
       #pragma omp atomic read
       stop = interrupted;
       if (stop) continue;
-      if (i % GB_CHECK_EVERY == 0 && gb_interrupted()) {
+      if (i % GB_CHECK_EVERY == 0 && gb_interrupted(ctx)) {
         #pragma omp atomic write
         interrupted = 1;
         continue;
       }
       mat x = nth(&av, nb, i), y = nth(&bv, nb, i), z = nth(out, nb, i);
-      one_product(out->dtype, &x, &y, &z);
+      one_product(ctx, out->dtype, &x, &y, &z);
     }
     return interrupted ? GB_EINTERRUPTED : GB_OK;
   }
   for (int64_t i = 0; i < count && st == GB_OK; i++) {
-    if (i % 1024 == 1023 && gb_interrupted()) return GB_EINTERRUPTED;
+    if (i % 1024 == 1023 && gb_interrupted(ctx)) return GB_EINTERRUPTED;
     mat x = nth(&av, nb, i), y = nth(&bv, nb, i), z = nth(out, nb, i);
-    st = one_product(out->dtype, &x, &y, &z);
+    st = one_product(ctx, out->dtype, &x, &y, &z);
   }
   return st;
 }

@@ -292,7 +292,7 @@ int gb_same_view(const gb_array *a, const gb_array *b) {
   return 1;
 }
 
-int gb_copy(gb_array *dst, const gb_array *src) {
+int gb_copy(gb_ctx *ctx, gb_array *dst, const gb_array *src) {
   gb_iter it;
   gb_array tmp;
   char *dlo, *dhi, *slo, *shi, *buf = NULL;
@@ -305,16 +305,101 @@ int gb_copy(gb_array *dst, const gb_array *src) {
     /* overlapping, differently laid out: go through a contiguous copy */
     size_t nbytes;
     if (gb_array_init(&tmp, src->dtype, src->ndim, src->shape, &nbytes)) return GB_EINVAL;
-    buf = malloc(nbytes ? nbytes : 1);
+    buf = gb_alloc(ctx, nbytes ? nbytes : 1);
     if (!buf) return GB_ENOMEM;
     tmp.data = buf;
-    gb_copy(&tmp, src);
+    gb_copy(ctx, &tmp, src);
     src = &tmp;
   }
   if (gb_iter_init(&it, 2, (const gb_array *[]){dst, src})) {
     do copy_run(dst->dtype, it.ptr[0], it.stride[0], src->dtype, it.ptr[1], it.stride[1], it.n);
     while (gb_iter_next(&it));
   }
-  free(buf);
+  gb_free(ctx, buf);
   return GB_OK;
+}
+
+/* Axes in memory order, and lanes ----------------------------------------- */
+
+/* Reorder the axes of the nv views by decreasing |stride| of v[key]
+   (stable), so that iteration follows that array's memory. */
+void gb_axes_in_memory_order(gb_array *v, int nv, int key) {
+  int nd = v[key].ndim, perm[GB_MAXDIM];
+  int64_t st[GB_MAXDIM];
+  for (int i = 0; i < nd; i++) {
+    perm[i] = i;
+    st[i] = v[key].strides[i] < 0 ? -v[key].strides[i] : v[key].strides[i];
+  }
+  for (int i = 1; i < nd; i++)
+    for (int j = i; j > 0 && st[perm[j - 1]] < st[perm[j]]; j--) {
+      int t = perm[j]; perm[j] = perm[j - 1]; perm[j - 1] = t;
+    }
+  for (int k = 0; k < nv; k++) {
+    gb_array c = v[k];
+    for (int i = 0; i < nd; i++) {
+      v[k].shape[i] = c.shape[perm[i]];
+      v[k].strides[i] = c.strides[perm[i]];
+    }
+  }
+}
+
+/* v without axis. */
+static void drop_axis(gb_array *v, const gb_array *a, int axis) {
+  *v = *a;
+  v->ndim = a->ndim - 1;
+  v->size = 1;
+  for (int i = 0, j = 0; i < a->ndim; i++) {
+    if (i == axis) continue;
+    v->shape[j] = a->shape[i];
+    v->strides[j] = a->strides[i];
+    v->size *= a->shape[i];
+    j++;
+  }
+}
+
+int gb_for_lanes2(gb_ctx *ctx, const gb_array *a, const gb_array *out1, const gb_array *out2,
+                  int axis, gb_lane2_fn f, void *ud) {
+  gb_array v[3];
+  gb_iter it;
+  int nv = out2 ? 3 : 2;
+  int64_t n, on, is, s1, s2, work = 0;
+  if (axis < 0 || axis >= a->ndim || out1->ndim != a->ndim) return GB_ESHAPE;
+  if (out2 && (out2->ndim != a->ndim || out2->shape[axis] != out1->shape[axis])) return GB_ESHAPE;
+  for (int i = 0; i < a->ndim; i++)
+    if (i != axis && (out1->shape[i] != a->shape[i] || (out2 && out2->shape[i] != a->shape[i])))
+      return GB_ESHAPE;
+  n = a->shape[axis], on = out1->shape[axis];
+  is = a->strides[axis], s1 = out1->strides[axis], s2 = out2 ? out2->strides[axis] : 0;
+  drop_axis(&v[0], a, axis);
+  drop_axis(&v[1], out1, axis);
+  if (out2) drop_axis(&v[2], out2, axis);
+  gb_axes_in_memory_order(v, nv, 0);
+  if (!gb_iter_init(&it, nv, (const gb_array *[]){&v[0], &v[1], &v[2]})) return GB_OK;
+  do
+    for (int64_t j = 0; j < it.n; j++) {
+      int st = f(ctx, ud, it.ptr[0] + j * it.stride[0], is, n, it.ptr[1] + j * it.stride[1], s1,
+                 out2 ? it.ptr[2] + j * it.stride[2] : NULL, s2, on);
+      if (st) return st;
+      work += n + on + 1;
+      if (work >= GB_CHECK_EVERY) {
+        work = 0;
+        if (gb_interrupted(ctx)) return GB_EINTERRUPTED;
+      }
+    }
+  while (gb_iter_next(&it));
+  return GB_OK;
+}
+
+typedef struct onelane { gb_lane_fn f; void *ud; } onelane;
+
+static int one_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
+                    char *o1, int64_t s1, char *o2, int64_t s2, int64_t on) {
+  onelane *c = ud;
+  (void)o2; (void)s2;
+  return c->f(ctx, c->ud, in, is, n, o1, s1, on);
+}
+
+int gb_for_lanes(gb_ctx *ctx, const gb_array *a, const gb_array *out, int axis, gb_lane_fn f, void *ud) {
+  onelane c = {f, ud};
+  return gb_for_lanes2(ctx, a, out, NULL, axis, one_lane, &c);
 }

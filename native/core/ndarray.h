@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "ctx.h"
 
 #define GB_MAXDIM 32
 #define GB_ALIGN 64           /* buffer alignment in bytes */
@@ -119,7 +119,7 @@ int gb_iter_next(gb_iter *it);
 ** Copy src into dst (same shape, any strides, any dtypes: values are
 ** converted like NumPy's astype).  Overlapping views are handled.
 */
-int gb_copy(gb_array *dst, const gb_array *src);
+int gb_copy(gb_ctx *ctx, gb_array *dst, const gb_array *src);
 
 /*
 ** Whether two views may share memory (a conservative test on the byte
@@ -134,5 +134,30 @@ double gb_get_double(int dtype, const char *p);
 void gb_set_double(int dtype, char *p, double v);
 int64_t gb_get_int(int dtype, const char *p);
 void gb_set_int(int dtype, char *p, int64_t v);
+
+/*
+** Reorder the axes of the nv views (of one shape) by decreasing |stride|
+** of v[key], stably, so that iterating them follows that array's memory.
+*/
+void gb_axes_in_memory_order(gb_array *v, int nv, int key);
+
+/*
+** Call f once per lane of a along axis: in/is/n are the lane's first
+** element, byte stride and length; out/os/on the matching lane of out,
+** which has a's shape except along axis.  Lanes are visited in memory
+** order of a.  Stops at the first nonzero status f returns, and checks for
+** interruption between lanes.
+*/
+typedef int (*gb_lane_fn)(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
+                          char *out, int64_t os, int64_t on);
+int gb_for_lanes(gb_ctx *ctx, const gb_array *a, const gb_array *out, int axis,
+                 gb_lane_fn f, void *ud);
+
+/* The same with two outputs of one shape (out2 may be NULL: o2 is then
+   NULL too). */
+typedef int (*gb_lane2_fn)(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
+                           char *o1, int64_t s1, char *o2, int64_t s2, int64_t on);
+int gb_for_lanes2(gb_ctx *ctx, const gb_array *a, const gb_array *out1, const gb_array *out2,
+                  int axis, gb_lane2_fn f, void *ud);
 
 #endif

@@ -68,7 +68,7 @@ static double extreme_sum(const gb_array *a, int axis, int sign) {
   return best;
 }
 
-int gb_matrix_norm(const gb_array *a, const char *ord, double *out) {
+int gb_matrix_norm(gb_ctx *ctx, const gb_array *a, const char *ord, double *out) {
   if (a->ndim != 2) return GB_ESHAPE;
   if (!strcmp(ord, "fro")) return gb_vector_norm(a, 2, out);
   if (!strcmp(ord, "1")) { *out = extreme_sum(a, 1, 1); return GB_OK; }
@@ -79,18 +79,18 @@ int gb_matrix_norm(const gb_array *a, const char *ord, double *out) {
   if (!nuc && !two && !mtwo) return GB_EINVAL;
   int64_t k = a->shape[0] < a->shape[1] ? a->shape[0] : a->shape[1];
   if (k == 0) { *out = 0.0; return GB_OK; }
-  double *s = malloc(sizeof(double) * (size_t)k);
+  double *s = gb_alloc(ctx, sizeof(double) * (size_t)k);
   if (!s) return GB_ENOMEM;
   gb_array S;
   memset(&S, 0, sizeof S);
   S.data = (char *)s; S.dtype = GB_FLOAT64; S.ndim = 1; S.size = k;
   S.shape[0] = k; S.strides[0] = sizeof(double);
-  int st = gb_svd(NULL, &S, NULL, a, 0);
+  int st = gb_svd(ctx, NULL, &S, NULL, a, 0);
   if (st == GB_OK) {
     double r = 0.0;
     for (int64_t i = 0; i < k; i++) r += s[i];
     *out = nuc ? r : two ? s[0] : s[k - 1];
   }
-  free(s);
+  gb_free(ctx, s);
   return st;
 }

@@ -346,28 +346,6 @@ static const iop iops[GB_NREDOP] = {
 
 /* The engine ------------------------------------------------------------------ */
 
-/* Reorder the axes of the nv views by decreasing |stride| of v[key]
-   (stable), so that iteration follows that array's memory. */
-static void in_memory_order(gb_array *v, int nv, int key) {
-  int nd = v[key].ndim, perm[GB_MAXDIM];
-  int64_t st[GB_MAXDIM];
-  for (int i = 0; i < nd; i++) {
-    perm[i] = i;
-    st[i] = v[key].strides[i] < 0 ? -v[key].strides[i] : v[key].strides[i];
-  }
-  for (int i = 1; i < nd; i++)
-    for (int j = i; j > 0 && st[perm[j - 1]] < st[perm[j]]; j--) {
-      int t = perm[j]; perm[j] = perm[j - 1]; perm[j - 1] = t;
-    }
-  for (int k = 0; k < nv; k++) {
-    gb_array c = v[k];
-    for (int i = 0; i < nd; i++) {
-      v[k].shape[i] = c.shape[perm[i]];
-      v[k].strides[i] = c.strides[perm[i]];
-    }
-  }
-}
-
 /* out seen with a's shape: stride 0 along the axes it reduces. */
 static void spread(gb_array *v, const gb_array *out, const gb_array *a) {
   *v = *out;
@@ -398,11 +376,11 @@ typedef struct engine {
   int64_t work;                   /* elements since the last interrupt check */
 } engine;
 
-static int tick(engine *e, int64_t n) {
+static int tick(gb_ctx *ctx, engine *e, int64_t n) {
   e->work += n;
   if (e->work < GB_CHECK_EVERY) return GB_OK;
   e->work = 0;
-  return gb_interrupted() ? GB_EINTERRUPTED : GB_OK;
+  return gb_interrupted(ctx) ? GB_EINTERRUPTED : GB_OK;
 }
 
 /*
@@ -411,36 +389,36 @@ static int tick(engine *e, int64_t n) {
 ** a single thread gets.  Returns 0 (and does nothing) when it cannot
 ** allocate the pieces' results.
 */
-static int run_pieces(engine *e, double *q, const char *x, int64_t xs, double m, int64_t n,
+static int run_pieces(gb_ctx *ctx, engine *e, double *q, const char *x, int64_t xs, double m, int64_t n,
                       int *st) {
   int64_t np = (n + PIECE - 1) / PIECE;
-  double *part = malloc(sizeof(double) * (size_t)np);
+  double *part = gb_alloc(ctx, sizeof(double) * (size_t)np);
   if (!part) return 0;
   atomic_int stop = 0;
 #pragma omp parallel for schedule(static)
   for (int64_t k = 0; k < np; k++) {
     /* an interrupt is looked for before each piece; the rest are skipped */
     if (atomic_load_explicit(&stop, memory_order_relaxed)) continue;
-    if (gb_interrupted()) { atomic_store(&stop, 1); continue; }
+    if (gb_interrupted(ctx)) { atomic_store(&stop, 1); continue; }
     int64_t off = k * PIECE, len = n - off < PIECE ? n - off : PIECE;
     part[k] = e->f->run(x + off * xs, xs, len, m, e->pw);
   }
   if (!stop)
     for (int64_t k = 0; k < np; k++) *q = e->f->comb(*q, part[k]);
-  free(part);
-  *st = stop ? GB_EINTERRUPTED : tick(e, n);
+  gb_free(ctx, part);
+  *st = stop ? GB_EINTERRUPTED : tick(ctx, e, n);
   return 1;
 }
 
 /* One inner run: out o (stride os, 0 when the run is reduced), input x,
    aux m. */
-static int run(engine *e, char *o, int64_t os, const char *x, int64_t xs,
+static int run(gb_ctx *ctx, engine *e, char *o, int64_t os, const char *x, int64_t xs,
                const char *m, int64_t ms, int64_t n) {
   double buf[CHUNK];
   int conv = e->f && e->dtype != GB_FLOAT64, st;
   int64_t piece = conv ? CHUNK : PIECE;
   if (e->f && !conv && os == 0 && n >= 4 * PIECE &&
-      run_pieces(e, (double *)o, x, xs, *(const double *)m, n, &st))
+      run_pieces(ctx, e, (double *)o, x, xs, *(const double *)m, n, &st))
     return st;
   for (int64_t off = 0; off < n; off += piece) {
     int64_t len = n - off < piece ? n - off : piece;
@@ -464,13 +442,13 @@ static int run(engine *e, char *o, int64_t os, const char *x, int64_t xs,
     } else {
       e->i->elem[e->dtype](o + off * os, os, src, ss, len);
     }
-    if (tick(e, len)) return GB_EINTERRUPTED;
+    if (tick(ctx, e, len)) return GB_EINTERRUPTED;
   }
   return GB_OK;
 }
 
 /* Fold a into out (already holding the identity), one thread. */
-static int reduce_serial(engine *e, const gb_array *a, const gb_array *out, const gb_array *aux) {
+static int reduce_serial(gb_ctx *ctx, engine *e, const gb_array *a, const gb_array *out, const gb_array *aux) {
   static const double zero = 0.0;
   gb_array v[3];
   gb_iter it;
@@ -482,10 +460,10 @@ static int reduce_serial(engine *e, const gb_array *a, const gb_array *out, cons
     v[2].data = (char *)&zero;
     for (int i = 0; i < a->ndim; i++) v[2].strides[i] = 0;
   }
-  in_memory_order(v, 3, 1);
+  gb_axes_in_memory_order(v, 3, 1);
   if (!gb_iter_init(&it, 3, (const gb_array *[]){&v[0], &v[1], &v[2]})) return GB_OK;
   do {
-    int st = run(e, it.ptr[0], it.stride[0], it.ptr[1], it.stride[1],
+    int st = run(ctx, e, it.ptr[0], it.stride[0], it.ptr[1], it.stride[1],
                  it.ptr[2], it.stride[2], it.n);
     if (st) return st;
   } while (gb_iter_next(&it));
@@ -501,7 +479,7 @@ static gb_array slab(const gb_array *v, int ax, int64_t lo, int64_t hi) {
   return s;
 }
 
-int gb_reduce(int op, const gb_array *a, gb_array *out, const gb_array *aux, double p) {
+int gb_reduce(gb_ctx *ctx, int op, const gb_array *a, gb_array *out, const gb_array *aux, double p) {
   engine e = {NULL, NULL, a->dtype, p, 0};
   if (op < 0 || op >= GB_NREDOP) return GB_EINVAL;
   if (out->ndim != a->ndim) return GB_ESHAPE;
@@ -536,77 +514,14 @@ int gb_reduce(int op, const gb_array *a, gb_array *out, const gb_array *aux, dou
       gb_array as = slab(a, ax, lo, hi), os = slab(out, ax, lo, hi), xs;
       if (aux) xs = slab(aux, ax, lo, hi);
       engine ek = e;
-      int st = reduce_serial(&ek, &as, &os, aux ? &xs : NULL);
+      int st = reduce_serial(ctx, &ek, &as, &os, aux ? &xs : NULL);
       int expect = GB_OK;
       if (st != GB_OK) atomic_compare_exchange_strong(&status, &expect, st);
     }
     return atomic_load(&status);
   }
 #endif
-  return reduce_serial(&e, a, out, aux);
-}
-
-/* Lanes ------------------------------------------------------------------------ */
-
-/* v without axis. */
-static void drop_axis(gb_array *v, const gb_array *a, int axis) {
-  *v = *a;
-  v->ndim = a->ndim - 1;
-  v->size = 1;
-  for (int i = 0, j = 0; i < a->ndim; i++) {
-    if (i == axis) continue;
-    v->shape[j] = a->shape[i];
-    v->strides[j] = a->strides[i];
-    v->size *= a->shape[i];
-    j++;
-  }
-}
-
-int gb_for_lanes2(const gb_array *a, const gb_array *out1, const gb_array *out2,
-                  int axis, gb_lane2_fn f, void *ud) {
-  gb_array v[3];
-  gb_iter it;
-  int nv = out2 ? 3 : 2;
-  int64_t n, on, is, s1, s2, work = 0;
-  if (axis < 0 || axis >= a->ndim || out1->ndim != a->ndim) return GB_ESHAPE;
-  if (out2 && (out2->ndim != a->ndim || out2->shape[axis] != out1->shape[axis])) return GB_ESHAPE;
-  for (int i = 0; i < a->ndim; i++)
-    if (i != axis && (out1->shape[i] != a->shape[i] || (out2 && out2->shape[i] != a->shape[i])))
-      return GB_ESHAPE;
-  n = a->shape[axis], on = out1->shape[axis];
-  is = a->strides[axis], s1 = out1->strides[axis], s2 = out2 ? out2->strides[axis] : 0;
-  drop_axis(&v[0], a, axis);
-  drop_axis(&v[1], out1, axis);
-  if (out2) drop_axis(&v[2], out2, axis);
-  in_memory_order(v, nv, 0);
-  if (!gb_iter_init(&it, nv, (const gb_array *[]){&v[0], &v[1], &v[2]})) return GB_OK;
-  do
-    for (int64_t j = 0; j < it.n; j++) {
-      int st = f(ud, it.ptr[0] + j * it.stride[0], is, n, it.ptr[1] + j * it.stride[1], s1,
-                 out2 ? it.ptr[2] + j * it.stride[2] : NULL, s2, on);
-      if (st) return st;
-      work += n + on + 1;
-      if (work >= GB_CHECK_EVERY) {
-        work = 0;
-        if (gb_interrupted()) return GB_EINTERRUPTED;
-      }
-    }
-  while (gb_iter_next(&it));
-  return GB_OK;
-}
-
-typedef struct onelane { gb_lane_fn f; void *ud; } onelane;
-
-static int one_lane(void *ud, const char *in, int64_t is, int64_t n,
-                    char *o1, int64_t s1, char *o2, int64_t s2, int64_t on) {
-  onelane *c = ud;
-  (void)o2; (void)s2;
-  return c->f(c->ud, in, is, n, o1, s1, on);
-}
-
-int gb_for_lanes(const gb_array *a, const gb_array *out, int axis, gb_lane_fn f, void *ud) {
-  onelane c = {f, ud};
-  return gb_for_lanes2(a, out, NULL, axis, one_lane, &c);
+  return reduce_serial(ctx, &e, a, out, aux);
 }
 
 /* argmin and argmax ------------------------------------------------------------- */
@@ -632,9 +547,9 @@ static int64_t argext_piece(const double *x, int64_t n, int want_max) {
   for (int64_t i = bb;; i++) if (x[i] == best) return i;
 }
 
-static int64_t argext_f64c(const double *x, int64_t n, int want_max) {
+static int64_t argext_f64c(gb_ctx *ctx, const double *x, int64_t n, int want_max) {
   int64_t np = (n + PIECE - 1) / PIECE, *at;
-  if (n < 4 * PIECE || !(at = malloc(sizeof(int64_t) * (size_t)np)))
+  if (n < 4 * PIECE || !(at = gb_alloc(ctx, sizeof(int64_t) * (size_t)np)))
     return argext_piece(x, n, want_max);
 #pragma omp parallel for schedule(static)
   for (int64_t k = 0; k < np; k++) {
@@ -646,7 +561,7 @@ static int64_t argext_f64c(const double *x, int64_t n, int want_max) {
     double v = x[at[k]];
     if (v != v || (want_max ? v > x[best] : v < x[best])) best = at[k];
   }
-  free(at);
+  gb_free(ctx, at);
   return best;
 }
 
@@ -673,7 +588,7 @@ ARGEXT(argmin_i, int64_t, LT)
 
 typedef struct argctx { int dtype, max; } argctx;
 
-static int arg_lane(void *ud, const char *in, int64_t is, int64_t n,
+static int arg_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
                     char *out, int64_t os, int64_t on) {
   const argctx *c = ud;
   int64_t k;
@@ -682,7 +597,7 @@ static int arg_lane(void *ud, const char *in, int64_t is, int64_t n,
   switch (c->dtype) {
     case GB_FLOAT64:
       if (is == sizeof(double))
-        k = argext_f64c((const double *)in, n, c->max);
+        k = argext_f64c(ctx, (const double *)in, n, c->max);
       else
         k = c->max ? argmax_d(in, is, n) : argmin_d(in, is, n);
       break;
@@ -700,7 +615,7 @@ static int arg_lane(void *ud, const char *in, int64_t is, int64_t n,
   return GB_OK;
 }
 
-static int argext(const gb_array *a, int axis, gb_array *out, int max) {
+static int argext(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out, int max) {
   argctx c = {a->dtype, max};
   if (out->dtype != GB_INT64 || out->shape[axis] != 1) return GB_EDTYPE;
   if (a->shape[axis] == 0) {
@@ -708,20 +623,20 @@ static int argext(const gb_array *a, int axis, gb_array *out, int max) {
       if (i != axis && a->shape[i] == 0) return GB_OK;   /* no lanes */
     return GB_EINVAL;
   }
-  return gb_for_lanes(a, out, axis, arg_lane, &c);
+  return gb_for_lanes(ctx, a, out, axis, arg_lane, &c);
 }
 
-int gb_argmax(const gb_array *a, int axis, gb_array *out) { return argext(a, axis, out, 1); }
-int gb_argmin(const gb_array *a, int axis, gb_array *out) { return argext(a, axis, out, 0); }
+int gb_argmax(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out) { return argext(ctx, a, axis, out, 1); }
+int gb_argmin(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out) { return argext(ctx, a, axis, out, 0); }
 
 /* Cumulative sums and products ------------------------------------------------- */
 
 typedef struct cumctx { int dtype, odtype, prod; } cumctx;
 
-static int cum_lane(void *ud, const char *in, int64_t is, int64_t n,
+static int cum_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
                     char *out, int64_t os, int64_t on) {
   const cumctx *c = ud;
-  (void)on;
+  (void)ctx; (void)on;
   if (c->odtype == GB_FLOAT64) {
     double acc = c->prod ? 1.0 : 0.0;
     if (c->dtype == GB_FLOAT64) {
@@ -748,17 +663,17 @@ static int cum_lane(void *ud, const char *in, int64_t is, int64_t n,
   return GB_OK;
 }
 
-static int cumulative(const gb_array *a, int axis, gb_array *out, int prod) {
+static int cumulative(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out, int prod) {
   cumctx c = {a->dtype, out->dtype, prod};
   if (out->dtype != GB_FLOAT64 &&
       !(out->dtype == GB_INT64 && (a->dtype == GB_INT64 || a->dtype == GB_BOOL)))
     return GB_EDTYPE;
   if (out->shape[axis] != a->shape[axis]) return GB_ESHAPE;
-  return gb_for_lanes(a, out, axis, cum_lane, &c);
+  return gb_for_lanes(ctx, a, out, axis, cum_lane, &c);
 }
 
-int gb_cumsum(const gb_array *a, int axis, gb_array *out) { return cumulative(a, axis, out, 0); }
-int gb_cumprod(const gb_array *a, int axis, gb_array *out) { return cumulative(a, axis, out, 1); }
+int gb_cumsum(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out) { return cumulative(ctx, a, axis, out, 0); }
+int gb_cumprod(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out) { return cumulative(ctx, a, axis, out, 1); }
 
 /* Quantiles ------------------------------------------------------------------- */
 
@@ -799,7 +714,7 @@ static void sort_small(int64_t *v, int n) {
     }
 }
 
-static int q_lane(void *ud, const char *in, int64_t is, int64_t n,
+static int q_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
                   char *out, int64_t os, int64_t on) {
   qctx *c = ud;
   int nneed = 0, nan = 0;
@@ -829,7 +744,7 @@ static int q_lane(void *ud, const char *in, int64_t is, int64_t n,
     }
   }
   if (nneed > 32) {
-    int st = gb_radix_sort(c->key, NULL, n, c->tmp, NULL);
+    int st = gb_radix_sort(ctx, c->key, NULL, n, c->tmp, NULL);
     if (st) return st;
   } else {
     int64_t start = 0;
@@ -854,7 +769,7 @@ static int q_lane(void *ud, const char *in, int64_t is, int64_t n,
   return GB_OK;
 }
 
-int gb_quantile(const gb_array *a, int axis, int nq, const double *q, int median,
+int gb_quantile(gb_ctx *ctx, const gb_array *a, int axis, int nq, const double *q, int median,
                 gb_array *out) {
   qctx c = {a->dtype, median ? 1 : nq, median, q, NULL, NULL, NULL};
   int64_t n = a->shape[axis];
@@ -863,13 +778,13 @@ int gb_quantile(const gb_array *a, int axis, int nq, const double *q, int median
   if (out->shape[axis] != c.nq || c.nq < 1) return GB_ESHAPE;
   for (int k = 0; !median && k < nq; k++)
     if (!(q[k] >= 0.0 && q[k] <= 1.0)) return GB_EINVAL;
-  c.key = malloc(sizeof(uint64_t) * (size_t)(n ? n : 1));
-  c.tmp = malloc(sizeof(uint64_t) * (size_t)(n ? n : 1));
-  c.need = malloc(sizeof(int64_t) * 2 * (size_t)c.nq);
+  c.key = gb_alloc(ctx, sizeof(uint64_t) * (size_t)(n ? n : 1));
+  c.tmp = gb_alloc(ctx, sizeof(uint64_t) * (size_t)(n ? n : 1));
+  c.need = gb_alloc(ctx, sizeof(int64_t) * 2 * (size_t)c.nq);
   if (!c.key || !c.tmp || !c.need) st = GB_ENOMEM;
-  else st = gb_for_lanes(a, out, axis, q_lane, &c);
-  free(c.key);
-  free(c.tmp);
-  free(c.need);
+  else st = gb_for_lanes(ctx, a, out, axis, q_lane, &c);
+  gb_free(ctx, c.key);
+  gb_free(ctx, c.tmp);
+  gb_free(ctx, c.need);
   return st;
 }

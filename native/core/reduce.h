@@ -4,8 +4,7 @@
 ** gb_reduce folds an array over any set of its axes (sum, product,
 ** extremes, counts, and the sums behind mean, var, logsumexp and norms).
 ** The per-lane kernels work along one axis: argmin/argmax, cumulative
-** sums and products, and quantiles.  gb_for_lanes is the loop they share
-** (sort.c uses it too).
+** sums and products, and quantiles, through gb_for_lanes (ndarray.h).
 **
 ** Axes are 0-based.  Outputs are caller-owned and given in "keepdims"
 ** form: the same number of dimensions as the input, with extent 1 on the
@@ -56,43 +55,24 @@ typedef enum gb_redop {
 ** dtype cannot hold, GB_EINTERRUPTED when interrupted (out is then
 ** partial).
 */
-int gb_reduce(int op, const gb_array *a, gb_array *out, const gb_array *aux,
+int gb_reduce(gb_ctx *ctx, int op, const gb_array *a, gb_array *out, const gb_array *aux,
               double p);
-
-/*
-** Call f once per lane of a along axis: in/is/n are the lane's first
-** element, byte stride and length; out/os/on the matching lane of out,
-** which has a's shape except along axis.  Lanes are visited in memory
-** order of a.  Stops at the first nonzero status f returns, and checks for
-** interruption between lanes.
-*/
-typedef int (*gb_lane_fn)(void *ud, const char *in, int64_t is, int64_t n,
-                          char *out, int64_t os, int64_t on);
-int gb_for_lanes(const gb_array *a, const gb_array *out, int axis,
-                 gb_lane_fn f, void *ud);
-
-/* The same with two outputs of one shape (out2 may be NULL: o2 is then
-   NULL too). */
-typedef int (*gb_lane2_fn)(void *ud, const char *in, int64_t is, int64_t n,
-                           char *o1, int64_t s1, char *o2, int64_t s2, int64_t on);
-int gb_for_lanes2(const gb_array *a, const gb_array *out1, const gb_array *out2,
-                  int axis, gb_lane2_fn f, void *ud);
 
 /*
 ** Positions of the first maximum (minimum) along axis, 1-based, written to
 ** out (int64, extent 1 along axis).  NaN counts as the extreme: the first
 ** NaN wins, like NumPy.  The axis must not be empty.
 */
-int gb_argmax(const gb_array *a, int axis, gb_array *out);
-int gb_argmin(const gb_array *a, int axis, gb_array *out);
+int gb_argmax(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out);
+int gb_argmin(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out);
 
 /*
 ** Running sums and products along axis into out (a's shape; float64
 ** output for any input, or int64 output for int64 and bool input, which
 ** wraps like NumPy).
 */
-int gb_cumsum(const gb_array *a, int axis, gb_array *out);
-int gb_cumprod(const gb_array *a, int axis, gb_array *out);
+int gb_cumsum(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out);
+int gb_cumprod(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out);
 
 /*
 ** Quantiles along axis with NumPy's default linear interpolation: for each
@@ -101,7 +81,7 @@ int gb_cumprod(const gb_array *a, int axis, gb_array *out);
 ** middle values, as numpy.median computes it, instead of q.  A lane
 ** holding NaN gives NaN, an empty lane NaN.
 */
-int gb_quantile(const gb_array *a, int axis, int nq, const double *q,
+int gb_quantile(gb_ctx *ctx, const gb_array *a, int axis, int nq, const double *q,
                 int median, gb_array *out);
 
 /* The sum of n contiguous doubles, pairwise as array sums are. */

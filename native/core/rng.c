@@ -98,20 +98,20 @@ uint64_t gb_rng_bounded(gb_rng *g, uint64_t range) {
   return (uint64_t)(m >> 64);
 }
 
-int gb_rng_fill_uniform(gb_rng *g, double *out, int64_t n, double lo, double hi) {
+int gb_rng_fill_uniform(gb_ctx *ctx, gb_rng *g, double *out, int64_t n, double lo, double hi) {
   double width = hi - lo;
   for (int64_t i = 0; i < n; i++) {
-    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted())
+    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
       return GB_EINTERRUPTED;
     out[i] = lo + width * gb_rng_uniform(g);
   }
   return GB_OK;
 }
 
-int gb_rng_fill_integers(gb_rng *g, int64_t *out, int64_t n, int64_t lo, int64_t hi) {
+int gb_rng_fill_integers(gb_ctx *ctx, gb_rng *g, int64_t *out, int64_t n, int64_t lo, int64_t hi) {
   uint64_t range = (uint64_t)hi - (uint64_t)lo;
   for (int64_t i = 0; i < n; i++) {
-    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted())
+    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
       return GB_EINTERRUPTED;
     out[i] = (int64_t)((uint64_t)lo + gb_rng_bounded(g, range));
   }

@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "ctx.h"
+
 typedef struct gb_rng {
   uint64_t s[4];          /* never all zero */
 } gb_rng;
@@ -86,7 +88,7 @@ uint64_t gb_rng_bounded(gb_rng *g, uint64_t range);
 
 /* Fill out[0..n) with uniform doubles in [lo, hi) / integers in
    [lo, hi] (inclusive).  Return GB_OK or GB_EINTERRUPTED. */
-int gb_rng_fill_uniform(gb_rng *g, double *out, int64_t n, double lo, double hi);
-int gb_rng_fill_integers(gb_rng *g, int64_t *out, int64_t n, int64_t lo, int64_t hi);
+int gb_rng_fill_uniform(gb_ctx *ctx, gb_rng *g, double *out, int64_t n, double lo, double hi);
+int gb_rng_fill_integers(gb_ctx *ctx, gb_rng *g, int64_t *out, int64_t n, int64_t lo, int64_t hi);
 
 #endif

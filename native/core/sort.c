@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reduce.h"
 #include "sort.h"
 
 #define SIGN64 ((uint64_t)1 << 63)
@@ -136,7 +135,7 @@ static void insertion(uint64_t *key, int64_t *idx, int64_t n) {
 */
 typedef struct pair { uint64_t k; int64_t i; } pair;
 
-int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_t *tidx) {
+int gb_radix_sort(gb_ctx *ctx, uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_t *tidx) {
   int64_t count[8][256];
   uint64_t *src = key, *dst = tkey;
   int64_t *isrc = idx, *idst = tidx;
@@ -151,7 +150,7 @@ int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_
   }
   /* with indices, a large sort moves (key, index) pairs: one store per
      element instead of two into separate arrays */
-  pair *pairs = idx && n >= 4096 ? malloc(sizeof(pair) * 2 * (size_t)n) : NULL;
+  pair *pairs = idx && n >= 4096 ? gb_alloc(ctx, sizeof(pair) * 2 * (size_t)n) : NULL;
   int flip = 0;
   if (pairs)
     for (int64_t i = 0; i < n; i++) pairs[i] = (pair){key[i], idx[i]};
@@ -159,8 +158,8 @@ int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_
     int64_t off[256], sum = 0;
     int shift = 8 * d;
     if (count[d][(key[0] >> shift) & 255] == n) continue;
-    if (n >= GB_CHECK_EVERY && gb_interrupted()) {
-      free(pairs);
+    if (n >= GB_CHECK_EVERY && gb_interrupted(ctx)) {
+      gb_free(ctx, pairs);
       return GB_EINTERRUPTED;
     }
     for (int b = 0; b < 256; b++) {
@@ -188,7 +187,7 @@ int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_
   if (pairs) {
     const pair *ps = pairs + (flip ? n : 0);
     for (int64_t i = 0; i < n; i++) key[i] = ps[i].k, idx[i] = ps[i].i;
-    free(pairs);
+    gb_free(ctx, pairs);
     return GB_OK;
   }
   if (src != key) {
@@ -289,7 +288,7 @@ static void gather(const sortctx *c, const char *in, int64_t is, int64_t m,
   }
 }
 
-static int sort_lane(void *ud, const char *in, int64_t is, int64_t n,
+static int sort_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
                      char *o1, int64_t s1, char *o2, int64_t s2, int64_t on) {
   const sortctx *c = ud;
   char *vp, *ip;
@@ -301,11 +300,11 @@ static int sort_lane(void *ud, const char *in, int64_t is, int64_t n,
   load_keys(c->dtype, in, is, n, c->key, &ls);
   if (ip) {
     for (int64_t i = 0; i < n; i++) c->ix[i] = i;
-    if ((st = gb_radix_sort(c->key, c->ix, n, c->tkey, c->tix))) return st;
+    if ((st = gb_radix_sort(ctx, c->key, c->ix, n, c->tkey, c->tix))) return st;
     gather(c, in, is, n, vp, vs, ip, ixs);
     return GB_OK;
   }
-  if ((st = gb_radix_sort(c->key, NULL, n, c->tkey, NULL))) return st;
+  if ((st = gb_radix_sort(ctx, c->key, NULL, n, c->tkey, NULL))) return st;
   for (int64_t i = 0; i < n; i++) store_value(c->dtype, vp + i * vs, c->key[i]);
   if (ls.zero || ls.nan) {
     /* zeros sit after the negatives, NaNs at the end, each in input order */
@@ -346,7 +345,7 @@ static void heap_up(uint64_t *key, int64_t *ix, int64_t i) {
   }
 }
 
-static int topk_lane(void *ud, const char *in, int64_t is, int64_t n,
+static int topk_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
                      char *o1, int64_t s1, char *o2, int64_t s2, int64_t on) {
   const sortctx *c = ud;
   char *vp, *ip;
@@ -377,15 +376,16 @@ static int topk_lane(void *ud, const char *in, int64_t is, int64_t n,
     int st;
     load_keys(c->dtype, in, is, n, c->tkey, NULL);
     for (int64_t i = 0; i < n; i++) c->key[i] = ~(c->tkey[i] ^ flip), c->ix[i] = i;
-    if ((st = gb_radix_sort(c->key, c->ix, n, c->tkey, c->tix))) return st;
+    if ((st = gb_radix_sort(ctx, c->key, c->ix, n, c->tkey, c->tix))) return st;
   }
   gather(c, in, is, k, vp, vs, ip, ixs);
   return GB_OK;
 }
 
-static int partition_lane(void *ud, const char *in, int64_t is, int64_t n,
+static int partition_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
                           char *o1, int64_t s1, char *o2, int64_t s2, int64_t on) {
   const sortctx *c = ud;
+  (void)ctx;
   char *vp, *ip;
   int64_t vs, ixs, start = 0;
   (void)on;
@@ -402,7 +402,7 @@ static int partition_lane(void *ud, const char *in, int64_t is, int64_t n,
 }
 
 /* Allocate the scratch space for lanes of n and run f over the lanes. */
-static int run_lanes(sortctx *c, const gb_array *a, int axis, gb_array *vals,
+static int run_lanes(gb_ctx *ctx, sortctx *c, const gb_array *a, int axis, gb_array *vals,
                      gb_array *idx, gb_lane2_fn f) {
   int64_t n = a->shape[axis];
   size_t m = (size_t)(n > 0 ? n : 1);
@@ -414,41 +414,41 @@ static int run_lanes(sortctx *c, const gb_array *a, int axis, gb_array *vals,
   c->dtype = a->dtype;
   c->vals = vals != NULL;
   c->idx = idx != NULL;
-  c->key = malloc(m * sizeof *c->key);
-  c->tkey = malloc(m * sizeof *c->tkey);
-  c->ix = malloc(m * sizeof *c->ix);
-  c->tix = malloc(m * sizeof *c->tix);
+  c->key = gb_alloc(ctx, m * sizeof *c->key);
+  c->tkey = gb_alloc(ctx, m * sizeof *c->tkey);
+  c->ix = gb_alloc(ctx, m * sizeof *c->ix);
+  c->tix = gb_alloc(ctx, m * sizeof *c->tix);
   if (!c->key || !c->tkey || !c->ix || !c->tix) st = GB_ENOMEM;
-  else st = gb_for_lanes2(a, vals ? vals : idx, vals ? idx : NULL, axis, f, c);
-  free(c->key);
-  free(c->tkey);
-  free(c->ix);
-  free(c->tix);
+  else st = gb_for_lanes2(ctx, a, vals ? vals : idx, vals ? idx : NULL, axis, f, c);
+  gb_free(ctx, c->key);
+  gb_free(ctx, c->tkey);
+  gb_free(ctx, c->ix);
+  gb_free(ctx, c->tix);
   return st;
 }
 
-int gb_sort(const gb_array *a, int axis, gb_array *out) {
+int gb_sort(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out) {
   sortctx c = {0};
   if (out->ndim != a->ndim || out->shape[axis] != a->shape[axis]) return GB_ESHAPE;
-  return run_lanes(&c, a, axis, out, NULL, sort_lane);
+  return run_lanes(ctx, &c, a, axis, out, NULL, sort_lane);
 }
 
-int gb_argsort(const gb_array *a, int axis, gb_array *out) {
+int gb_argsort(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out) {
   sortctx c = {0};
   if (out->ndim != a->ndim || out->shape[axis] != a->shape[axis]) return GB_ESHAPE;
-  return run_lanes(&c, a, axis, NULL, out, sort_lane);
+  return run_lanes(ctx, &c, a, axis, NULL, out, sort_lane);
 }
 
-int gb_topk(const gb_array *a, int axis, int64_t k, int largest, gb_array *vals, gb_array *idx) {
+int gb_topk(gb_ctx *ctx, const gb_array *a, int axis, int64_t k, int largest, gb_array *vals, gb_array *idx) {
   sortctx c = {0};
   if (axis < 0 || axis >= a->ndim || k < 0 || k > a->shape[axis]) return GB_EINVAL;
   if ((vals && vals->shape[axis] != k) || (idx && idx->shape[axis] != k)) return GB_ESHAPE;
   c.k = k;
   c.largest = largest;
-  return run_lanes(&c, a, axis, vals, idx, topk_lane);
+  return run_lanes(ctx, &c, a, axis, vals, idx, topk_lane);
 }
 
-int gb_partition(const gb_array *a, int axis, int nk, const int64_t *kth,
+int gb_partition(gb_ctx *ctx, const gb_array *a, int axis, int nk, const int64_t *kth,
                  gb_array *vals, gb_array *idx) {
   sortctx c = {0};
   if (axis < 0 || axis >= a->ndim) return GB_EINVAL;
@@ -458,5 +458,5 @@ int gb_partition(const gb_array *a, int axis, int nk, const int64_t *kth,
     return GB_ESHAPE;
   c.nk = nk;
   c.kth = kth;
-  return run_lanes(&c, a, axis, vals, idx, partition_lane);
+  return run_lanes(ctx, &c, a, axis, vals, idx, partition_lane);
 }

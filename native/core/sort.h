@@ -23,7 +23,7 @@ double gb_unkey_f64(uint64_t k);
 ** NULL.  tkey (and tidx) are scratch space of n elements.  Returns
 ** GB_EINTERRUPTED if interrupted (the keys are then in some order).
 */
-int gb_radix_sort(uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey,
+int gb_radix_sort(gb_ctx *ctx, uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey,
                   int64_t *tidx);
 
 /*
@@ -38,10 +38,10 @@ void gb_select(uint64_t *key, int64_t *idx, int64_t n, int64_t k);
 void gb_sort_doubles(double *x, int64_t n);
 
 /* Sorted copy of a along axis into out (same shape and dtype). */
-int gb_sort(const gb_array *a, int axis, gb_array *out);
+int gb_sort(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out);
 
 /* The 1-based positions that sort a along axis, into out (int64). */
-int gb_argsort(const gb_array *a, int axis, gb_array *out);
+int gb_argsort(gb_ctx *ctx, const gb_array *a, int axis, gb_array *out);
 
 /*
 ** The k largest (largest != 0) or smallest elements along axis, best
@@ -49,7 +49,7 @@ int gb_argsort(const gb_array *a, int axis, gb_array *out);
 ** number.  vals (a's dtype) and idx (int64, 1-based) have a's shape with
 ** extent k along axis; either may be NULL.  0 <= k <= a->shape[axis].
 */
-int gb_topk(const gb_array *a, int axis, int64_t k, int largest,
+int gb_topk(gb_ctx *ctx, const gb_array *a, int axis, int64_t k, int largest,
             gb_array *vals, gb_array *idx);
 
 /*
@@ -59,7 +59,7 @@ int gb_topk(const gb_array *a, int axis, int64_t k, int largest,
 ** (vals, a's dtype and shape) or their 1-based positions (idx, int64);
 ** either may be NULL.
 */
-int gb_partition(const gb_array *a, int axis, int nk, const int64_t *kth,
+int gb_partition(gb_ctx *ctx, const gb_array *a, int axis, int nk, const int64_t *kth,
                  gb_array *vals, gb_array *idx);
 
 #endif

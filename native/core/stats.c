@@ -9,6 +9,10 @@
 ** incomplete gamma function, beta, Student's t and binomial from the
 ** incomplete beta function, each tail computed directly rather than as
 ** 1 minus the other.
+**
+** Then the statistics of samples: the moments stats.describe reports, the
+** Kolmogorov-Smirnov statistics and their exact and asymptotic tails, and
+** Pearson's chi-square test.
 */
 #include <float.h>
 #include <math.h>
@@ -17,6 +21,7 @@
 #include <string.h>
 
 #include "distributions.h"
+#include "sort.h"
 #include "special.h"
 #include "stats.h"
 
@@ -551,8 +556,8 @@ const gb_family *gb_family_find(const char *name) {
 
 /* Sampling: the generators of distributions.c, whose parameters are the
    same but for Cauchy's location and scale. */
-int gb_family_sample(const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n) {
-  int st = gb_rand_fill(g, f->dist, par, out, n);
+int gb_family_sample(gb_ctx *ctx, const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n) {
+  int st = gb_rand_fill(ctx, g, f->dist, par, out, n);
   if (st == GB_OK && f->dist == GB_D_CAUCHY) {
     double *x = out;
     for (int64_t j = 0; j < n; j++) x[j] = par[0] + par[1] * x[j];
@@ -560,9 +565,49 @@ int gb_family_sample(const gb_family *f, const double *par, gb_rng *g, void *out
   return st;
 }
 
+/* Summary statistics ------------------------------------------------------------------------------ */
+
+int gb_describe(gb_ctx *ctx, const double *x, int64_t n, gb_moments *out) {
+  if (n < 1) return GB_EINVAL;
+  double mn = HUGE_VAL, mx = -HUGE_VAL, s = 0, c = 0;
+  int hasnan = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double v = x[i];
+    if (v != v) hasnan = 1;
+    if (v < mn) mn = v;
+    if (v > mx) mx = v;
+    double y = v - c, t = s + y;           /* compensated sum */
+    c = (t - s) - y;
+    s = t;
+    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
+      return GB_EINTERRUPTED;
+  }
+  if (hasnan) mn = mx = NAN;               /* NaN propagates, as in NumPy */
+  double mean = s / (double)n, m2 = 0, m3 = 0, m4 = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double d = x[i] - mean, d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
+      return GB_EINTERRUPTED;
+  }
+  m2 /= (double)n;
+  m3 /= (double)n;
+  m4 /= (double)n;
+  out->n = n;
+  out->min = mn;
+  out->max = mx;
+  out->mean = mean;
+  out->variance = n > 1 ? m2 * (double)n / (double)(n - 1) : NAN;
+  out->skewness = m3 / pow(m2, 1.5);
+  out->kurtosis = m4 / (m2 * m2) - 3;
+  return GB_OK;
+}
+
 /* Kolmogorov-Smirnov ----------------------------------------------------------------------------- */
 
-double gb_smirnov_sf(int64_t n, double d) {
+double gb_smirnov_sf(gb_ctx *ctx, int64_t n, double d) {
   if (isnan(d)) return d;
   if (d <= 0) return 1;
   if (d >= 1) return 0;
@@ -570,7 +615,7 @@ double gb_smirnov_sf(int64_t n, double d) {
      C(n, j) (1 - d - j/n)^(n-j) (d + j/n)^(j-1); every term is positive. */
   double nn = (double)n, nd = nn * d, lgn = gb_gammaln(nn + 1);
   int64_t jmax = (int64_t)floor(nn - nd);
-  double *lt = malloc(sizeof(double) * (size_t)(jmax + 1));
+  double *lt = gb_alloc(ctx, sizeof(double) * (size_t)(jmax + 1));
   if (!lt) return NAN;
   double top = -HUGE_VAL;
   for (int64_t j = 0; j <= jmax; j++) {
@@ -584,7 +629,7 @@ double gb_smirnov_sf(int64_t n, double d) {
   }
   double s = 0;
   for (int64_t j = 0; j <= jmax; j++) s += exp(lt[j] - top);
-  free(lt);
+  gb_free(ctx, lt);
   double p = d * exp(top) * s;
   return p > 1 ? 1 : p;
 }
@@ -631,13 +676,13 @@ static void rescale(double *a, int m, int centre, int *e) {
 ** Wang (2003) compute it: the (k, k) element of H^n times n!/n^n, with
 ** k = floor(n d) + 1 and H of order 2k - 1.
 */
-static double durbin_cdf(int64_t n, double d) {
+static double durbin_cdf(gb_ctx *ctx, int64_t n, double d) {
   double nd = (double)n * d;
   int k = (int)floor(nd) + 1, m = 2 * k - 1;
   double h = k - nd;
   size_t sz = sizeof(double) * (size_t)m * (size_t)m;
-  double *H = calloc(1, sz), *R = calloc(1, sz), *T = calloc(1, sz);
-  if (!H || !R || !T) { free(H); free(R); free(T); return NAN; }
+  double *H = gb_zalloc_n(ctx, 1, sz), *R = gb_zalloc_n(ctx, 1, sz), *T = gb_zalloc_n(ctx, 1, sz);
+  if (!H || !R || !T) { gb_free(ctx, H); gb_free(ctx, R); gb_free(ctx, T); return NAN; }
   for (int i = 0; i < m; i++)
     for (int j = 0; j < m; j++) H[i * m + j] = i - j + 1 < 0 ? 0 : 1;
   for (int i = 0; i < m; i++) {
@@ -658,7 +703,7 @@ static double durbin_cdf(int64_t n, double d) {
     if (e > 1) { matmul(H, H, T, m); memcpy(H, T, sz); eH *= 2; rescale(H, m, k - 1, &eH); }
   }
   double s = R[(k - 1) * m + (k - 1)];
-  free(H); free(R); free(T);
+  gb_free(ctx, H); gb_free(ctx, R); gb_free(ctx, T);
   for (int64_t i = 1; i <= n; i++) {
     s = s * (double)i / (double)n;
     int ex;
@@ -668,21 +713,72 @@ static double durbin_cdf(int64_t n, double d) {
   return ldexp(s, eR);
 }
 
-double gb_kolmogorov_sf(int64_t n, double d) {
+double gb_kolmogorov_sf(gb_ctx *ctx, int64_t n, double d) {
   if (isnan(d) || n < 1) return NAN;
   if (d <= 0) return 1;
   if (d >= 1) return 0;
   /* Above 1/2 the two one-sided events are disjoint, so the two-sided tail
      is twice the one-sided one; in the far tail it is so to within about
      p^2 (relative error below p). */
-  double one = n <= 10000000 ? gb_smirnov_sf(n, d) : NAN;
+  double one = n <= 10000000 ? gb_smirnov_sf(ctx, n, d) : NAN;
   if (d > 0.5 || (one == one && 2 * one < 1e-3)) return fmin(1, 2 * one);
   double nd = (double)n * d;
   if (nd < 100 && n <= 1000000) {
-    double p = 1 - durbin_cdf(n, d);
+    double p = 1 - durbin_cdf(ctx, n, d);
     return p < 0 ? 0 : p;
   }
   /* Stephens' (1970) finite-n correction of the limit law */
   double sn = sqrt((double)n);
   return kolmogorov_limit_sf((sn + 0.12 + 0.11 / sn) * d);
+}
+
+int gb_family_cdf_fn(void *ud, double x, double *F) {
+  const gb_family_cdf *c = ud;
+  *F = c->f->cdf(c->par, x);
+  return GB_OK;
+}
+
+int gb_ks_statistic(gb_ctx *ctx, double *x, int64_t n, gb_cdf_fn cdf, void *ud, gb_ks *out) {
+  if (n < 1) return GB_EINVAL;
+  for (int64_t i = 0; i < n; i++)
+    if (x[i] != x[i]) return GB_EINVAL;
+  gb_sort_doubles(x, n);
+  double up = 0, down = 0, nn = (double)n;
+  for (int64_t i = 0; i < n; i++) {
+    double F;
+    int st = cdf(ud, x[i], &F);
+    if (st != GB_OK) return st;
+    if (!(F >= 0 && F <= 1)) {
+      out->x = x[i];
+      out->F = F;
+      return GB_EINVAL;
+    }
+    double u = (double)(i + 1) / nn - F, w = F - (double)i / nn;
+    if (u > up) up = u;
+    if (w > down) down = w;
+    if ((i & (GB_CHECK_EVERY - 1)) == GB_CHECK_EVERY - 1 && gb_interrupted(ctx))
+      return GB_EINTERRUPTED;
+  }
+  out->dplus = up;
+  out->dminus = down;
+  out->d = up > down ? up : down;
+  return GB_OK;
+}
+
+/* Chi-square ------------------------------------------------------------------------------------- */
+
+int gb_chisquare(const double *o, const double *e, int64_t k, int64_t ddof,
+                 double *stat, double *p) {
+  int64_t dof;
+  if (k < 1 || __builtin_sub_overflow(k - 1, ddof, &dof) || dof < 1) return GB_EINVAL;
+  double so = 0;
+  for (int64_t i = 0; i < k; i++) so += o[i];
+  double s = 0, mean = so / (double)k;
+  for (int64_t i = 0; i < k; i++) {
+    double ei = e ? e[i] : mean, r = o[i] - ei;
+    s += r * r / ei;
+  }
+  *stat = s;
+  *p = gb_gammaincc(0.5 * (double)dof, 0.5 * s);
+  return GB_OK;
 }

@@ -606,16 +606,16 @@ typedef struct plan {
   char *tmp[MAXIN];              /* copies of inputs that overlap out */
 } plan;
 
-static void plan_free(plan *p) {
+static void plan_free(gb_ctx *ctx, plan *p) {
   for (int k = 0; k < MAXIN; k++) {
-    free(p->tmp[k]);
+    gb_free(ctx, p->tmp[k]);
     p->tmp[k] = NULL;
   }
 }
 
 /* Broadcast the inputs to out's shape; inputs that overlap out otherwise
    than as the same view are copied first. */
-static int plan_operands(plan *p, gb_array *out, const gb_array *const *in, int nin) {
+static int plan_operands(gb_ctx *ctx, plan *p, gb_array *out, const gb_array *const *in, int nin) {
   p->nop = nin + 1;
   p->v[0] = *out;
   for (int k = 0; k < MAXIN; k++) p->tmp[k] = NULL;
@@ -628,9 +628,9 @@ static int plan_operands(plan *p, gb_array *out, const gb_array *const *in, int 
       size_t nbytes;
       int st = gb_array_init(&c, a->dtype, a->ndim, a->shape, &nbytes);
       if (st != GB_OK) return st;
-      c.data = p->tmp[k] = malloc(nbytes ? nbytes : 1);
+      c.data = p->tmp[k] = gb_alloc(ctx, nbytes ? nbytes : 1);
       if (!c.data) return GB_ENOMEM;
-      if ((st = gb_copy(&c, a)) != GB_OK) return st;
+      if ((st = gb_copy(ctx, &c, a)) != GB_OK) return st;
       gb_broadcast_to(&c, out->ndim, out->shape, v);
     }
   }
@@ -641,17 +641,17 @@ static int plan_operands(plan *p, gb_array *out, const gb_array *const *in, int 
 }
 
 /* n elements of src (stride ss, dtype sdt) into dst (stride ds, dtype ddt). */
-static int convert(char *dst, int ddt, int64_t ds, const char *src, int sdt,
+static int convert(gb_ctx *ctx, char *dst, int ddt, int64_t ds, const char *src, int sdt,
                    int64_t ss, int64_t n) {
   gb_array d, s;
   d.data = dst; d.dtype = ddt; d.ndim = 1; d.size = n; d.shape[0] = n; d.strides[0] = ds;
   s.data = (char *)src; s.dtype = sdt; s.ndim = 1; s.size = n; s.shape[0] = n; s.strides[0] = ss;
-  return gb_copy(&d, &s);
+  return gb_copy(ctx, &d, &s);
 }
 
 /* One run of n elements: straight to the loop, or through conversion
    buffers of BLOCK elements when some operand has another dtype. */
-static int run_span(const plan *p, char *const *ptr, const int64_t *stride, int64_t n) {
+static int run_span(gb_ctx *ctx, const plan *p, char *const *ptr, const int64_t *stride, int64_t n) {
   _Alignas(64) char buf[GB_ITER_MAXOP][BLOCK * 8];
   char *args[GB_ITER_MAXOP];
   int64_t steps[GB_ITER_MAXOP];
@@ -674,14 +674,14 @@ static int run_span(const plan *p, char *const *ptr, const int64_t *stride, int6
         /* a broadcast scalar is converted once */
         int64_t cnt = stride[k] == 0 ? 1 : m;
         steps[k] = stride[k] == 0 ? 0 : (int64_t)gb_dtype_size(p->dt[k]);
-        if ((st = convert(buf[k], p->dt[k], steps[k], at, p->v[k].dtype, stride[k], cnt)))
+        if ((st = convert(ctx, buf[k], p->dt[k], steps[k], at, p->v[k].dtype, stride[k], cnt)))
           return st;
         args[k] = buf[k];
       }
     }
     if ((st = p->fn(args, steps, m, p->ctx)) != GB_OK) return st;
     if (args[0] == buf[0] &&
-        (st = convert(ptr[0] + s * stride[0], p->v[0].dtype, stride[0], buf[0], p->dt[0],
+        (st = convert(ctx, ptr[0] + s * stride[0], p->v[0].dtype, stride[0], buf[0], p->dt[0],
                       steps[0], m)))
       return st;
   }
@@ -699,19 +699,19 @@ static void iter_seek(gb_iter *it, int64_t k) {
 }
 
 /* Work item c: a piece of the single run, or a group of whole runs. */
-static int run_chunk(const plan *p, const gb_iter *tmpl, int64_t c, int64_t per,
+static int run_chunk(gb_ctx *ctx, const plan *p, const gb_iter *tmpl, int64_t c, int64_t per,
                      int64_t outer) {
   if (outer == 1) {
     char *ptr[GB_ITER_MAXOP];
     int64_t lo = c * per, len = tmpl->n - lo < per ? tmpl->n - lo : per;
     for (int k = 0; k < p->nop; k++) ptr[k] = tmpl->ptr[k] + lo * tmpl->stride[k];
-    return run_span(p, ptr, tmpl->stride, len);
+    return run_span(ctx, p, ptr, tmpl->stride, len);
   }
   gb_iter it = *tmpl;
   int64_t k0 = c * per, k1 = outer - k0 < per ? outer : k0 + per;
   iter_seek(&it, k0);
   for (int64_t k = k0; k < k1; k++) {
-    int st = run_span(p, it.ptr, it.stride, it.n);
+    int st = run_span(ctx, p, it.ptr, it.stride, it.n);
     if (st != GB_OK) return st;
     gb_iter_next(&it);
   }
@@ -719,18 +719,18 @@ static int run_chunk(const plan *p, const gb_iter *tmpl, int64_t c, int64_t per,
 }
 
 /* Work item c; status is shared with the other threads. */
-static void run_chunks(const plan *p, const gb_iter *it, int64_t c, int64_t per,
+static void run_chunks(gb_ctx *ctx, const plan *p, const gb_iter *it, int64_t c, int64_t per,
                        int64_t outer, atomic_int *status) {
   int st;
   if (atomic_load_explicit(status, memory_order_relaxed) != GB_OK) return;
-  st = gb_interrupted() ? GB_EINTERRUPTED : run_chunk(p, it, c, per, outer);
+  st = gb_interrupted(ctx) ? GB_EINTERRUPTED : run_chunk(ctx, p, it, c, per, outer);
   if (st != GB_OK) {
     int expect = GB_OK;
     atomic_compare_exchange_strong(status, &expect, st);
   }
 }
 
-static int run_plan(plan *p) {
+static int run_plan(gb_ctx *ctx, plan *p) {
   gb_iter it;
   const gb_array *ops[GB_ITER_MAXOP];
   int64_t outer = 1, per, nchunks, total;
@@ -752,24 +752,24 @@ static int run_plan(plan *p) {
      idle parallel region costs more than the arithmetic. */
   if (nchunks > 1 && total >= (p->heavy ? (1 << 14) : (1 << 18))) {
 #pragma omp parallel for schedule(dynamic)
-    for (int64_t c = 0; c < nchunks; c++) run_chunks(p, &it, c, per, outer, &status);
+    for (int64_t c = 0; c < nchunks; c++) run_chunks(ctx, p, &it, c, per, outer, &status);
     return atomic_load(&status);
   }
 #endif
-  for (int64_t c = 0; c < nchunks; c++) run_chunks(p, &it, c, per, outer, &status);
+  for (int64_t c = 0; c < nchunks; c++) run_chunks(ctx, p, &it, c, per, outer, &status);
   return atomic_load(&status);
 }
 
-static int run(plan *p, gb_array *out, const gb_array *const *in, int nin) {
-  int st = plan_operands(p, out, in, nin);
-  if (st == GB_OK) st = run_plan(p);
-  plan_free(p);
+static int run(gb_ctx *ctx, plan *p, gb_array *out, const gb_array *const *in, int nin) {
+  int st = plan_operands(ctx, p, out, in, nin);
+  if (st == GB_OK) st = run_plan(ctx, p);
+  plan_free(ctx, p);
   return st;
 }
 
 /* Public entry points ---------------------------------------------------------- */
 
-int gb_binop(int op, int loop, gb_array *out, const gb_array *a, const gb_array *b) {
+int gb_binop(gb_ctx *ctx, int op, int loop, gb_array *out, const gb_array *a, const gb_array *b) {
   plan p;
   int l, r, st;
   if (loop < 0) loop = gb_promote(a->dtype, b->dtype);
@@ -780,10 +780,10 @@ int gb_binop(int op, int loop, gb_array *out, const gb_array *a, const gb_array 
   p.dt[0] = r;
   p.dt[1] = p.dt[2] = l;
   p.heavy = heavy_binop(op, l);
-  return run(&p, out, (const gb_array *[]){a, b}, 2);
+  return run(ctx, &p, out, (const gb_array *[]){a, b}, 2);
 }
 
-int gb_unop(int op, int loop, gb_array *out, const gb_array *a) {
+int gb_unop(gb_ctx *ctx, int op, int loop, gb_array *out, const gb_array *a) {
   plan p;
   int l, r, st;
   if (loop < 0) {
@@ -796,7 +796,7 @@ int gb_unop(int op, int loop, gb_array *out, const gb_array *a) {
   p.dt[0] = r;
   p.dt[1] = l;
   p.heavy = heavy_unop(op);
-  return run(&p, out, (const gb_array *[]){a}, 1);
+  return run(ctx, &p, out, (const gb_array *[]){a}, 1);
 }
 
 /* where ----------------------------------------------------------------------- */
@@ -829,7 +829,7 @@ WHERE(where_d, double)
 
 static const loop_fn where_loops[GB_NDTYPE] = {where_b, where_i, where_f, where_d};
 
-int gb_where(gb_array *out, const gb_array *mask, const gb_array *x, const gb_array *y) {
+int gb_where(gb_ctx *ctx, gb_array *out, const gb_array *mask, const gb_array *x, const gb_array *y) {
   plan p;
   gb_array m = *mask;
   char *mbuf = NULL;
@@ -847,10 +847,10 @@ int gb_where(gb_array *out, const gb_array *mask, const gb_array *x, const gb_ar
     zero.ndim = 0;
     zero.size = 1;
     if ((st = gb_array_init(&m, GB_BOOL, mask->ndim, mask->shape, &nbytes)) != GB_OK) return st;
-    m.data = mbuf = malloc(nbytes ? nbytes : 1);
+    m.data = mbuf = gb_alloc(ctx, nbytes ? nbytes : 1);
     if (!mbuf) return GB_ENOMEM;
-    if ((st = gb_binop(GB_NE, mask->dtype, &m, mask, &zero)) != GB_OK) {
-      free(mbuf);
+    if ((st = gb_binop(ctx, GB_NE, mask->dtype, &m, mask, &zero)) != GB_OK) {
+      gb_free(ctx, mbuf);
       return st;
     }
   }
@@ -859,8 +859,8 @@ int gb_where(gb_array *out, const gb_array *mask, const gb_array *x, const gb_ar
   p.dt[0] = p.dt[2] = p.dt[3] = out->dtype;
   p.dt[1] = GB_BOOL;
   p.heavy = 0;
-  st = run(&p, out, (const gb_array *[]){&m, x, y}, 3);
-  free(mbuf);
+  st = run(ctx, &p, out, (const gb_array *[]){&m, x, y}, 3);
+  gb_free(ctx, mbuf);
   return st;
 }
 
@@ -924,7 +924,7 @@ static int round_b(char **args, const int64_t *st, int64_t n, const void *ctx) {
 
 static const loop_fn round_loops[GB_NDTYPE] = {round_b, round_i, round_f, round_d};
 
-int gb_round(gb_array *out, const gb_array *a, int decimals) {
+int gb_round(gb_ctx *ctx, gb_array *out, const gb_array *a, int decimals) {
   plan p;
   round_ctx rc;
   if (!check_dtype(a->dtype) || !gb_can_cast(a->dtype, out->dtype)) return GB_EDTYPE;
@@ -939,5 +939,52 @@ int gb_round(gb_array *out, const gb_array *a, int decimals) {
   p.ctx = &rc;
   p.dt[0] = p.dt[1] = a->dtype;
   p.heavy = a->dtype >= GB_FLOAT32;
-  return run(&p, out, (const gb_array *[]){a}, 1);
+  return run(ctx, &p, out, (const gb_array *[]){a}, 1);
+}
+
+/* map ---------------------------------------------------------------------------- */
+
+typedef struct map_ctx {
+  gb_mapfn fn;
+  const void *ud;
+  int nin;
+} map_ctx;
+
+/* Inputs and output as doubles (the plan converts other dtypes). */
+static int map_loop(char **args, const int64_t *st, int64_t n, const void *ctx) {
+  const map_ctx *m = ctx;
+  double x[GB_MAPMAX];
+  int contig = st[0] == (int64_t)sizeof(double) && ALIGNED(args[0], double);
+  for (int k = 1; k <= m->nin; k++)
+    contig = contig && (st[k] == (int64_t)sizeof(double) || st[k] == 0) && ALIGNED(args[k], double);
+  if (contig) {
+    double *o = (double *)args[0];
+    for (int64_t i = 0; i < n; i++) {
+      for (int k = 0; k < m->nin; k++) x[k] = ((const double *)args[k + 1])[st[k + 1] ? i : 0];
+      o[i] = m->fn(m->ud, x);
+    }
+    return GB_OK;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    double r;
+    for (int k = 0; k < m->nin; k++) memcpy(&x[k], args[k + 1] + i * st[k + 1], sizeof(double));
+    r = m->fn(m->ud, x);
+    memcpy(args[0] + i * st[0], &r, sizeof r);
+  }
+  return GB_OK;
+}
+
+int gb_map(gb_ctx *ctx, gb_mapfn fn, const void *ud, int nin, gb_array *out,
+           const gb_array *const *in) {
+  plan p;
+  map_ctx m = {fn, ud, nin};
+  if (nin < 1 || nin > GB_MAPMAX) return GB_EINVAL;
+  if (out->dtype != GB_FLOAT64 && out->dtype != GB_FLOAT32) return GB_EDTYPE;
+  for (int k = 0; k < nin; k++)
+    if (!check_dtype(in[k]->dtype)) return GB_EDTYPE;
+  p.fn = map_loop;
+  p.ctx = &m;
+  for (int k = 0; k <= nin; k++) p.dt[k] = GB_FLOAT64;
+  p.heavy = 1;
+  return run(ctx, &p, out, in, nin);
 }

@@ -61,17 +61,17 @@ int gb_can_cast(int from, int to);
 ** to compute in (a valid loop dtype of op), or -1 for the one that
 ** gb_promote(a->dtype, b->dtype) gives.
 */
-int gb_binop(int op, int loop, gb_array *out, const gb_array *a, const gb_array *b);
+int gb_binop(gb_ctx *ctx, int op, int loop, gb_array *out, const gb_array *a, const gb_array *b);
 
 /* out = op(a); loop as for gb_binop (-1: from a's dtype). */
-int gb_unop(int op, int loop, gb_array *out, const gb_array *a);
+int gb_unop(gb_ctx *ctx, int op, int loop, gb_array *out, const gb_array *a);
 
 /*
 ** out = mask ? x : y elementwise, all broadcast to out's shape.  x and y
 ** are converted to out's dtype (which must be reachable by same_kind);
 ** a mask that is not bool counts non-zero (and NaN) as true.
 */
-int gb_where(gb_array *out, const gb_array *mask, const gb_array *x, const gb_array *y);
+int gb_where(gb_ctx *ctx, gb_array *out, const gb_array *mask, const gb_array *x, const gb_array *y);
 
 /*
 ** out = a rounded to `decimals` decimal places, halves to even (NumPy's
@@ -79,6 +79,19 @@ int gb_where(gb_array *out, const gb_array *mask, const gb_array *x, const gb_ar
 ** own dtype; int64 exactly (unchanged for d >= 0); bool unchanged.
 ** out must have a's dtype or one it casts to.
 */
-int gb_round(gb_array *out, const gb_array *a, int decimals);
+int gb_round(gb_ctx *ctx, gb_array *out, const gb_array *a, int decimals);
+
+/*
+** out = fn(ud, x) for every element, x holding the nin (1..GB_MAPMAX)
+** inputs' values as doubles, the inputs broadcast to out's shape: the
+** engine behind scalar functions of a few arguments (special functions,
+** distributions' methods).  Inputs of any dtype are read as doubles; out is
+** float64 or float32 (GB_EDTYPE otherwise).  fn is called from several
+** threads at once on large arrays, so it must not write shared state.
+*/
+#define GB_MAPMAX 3
+typedef double (*gb_mapfn)(const void *ud, const double *x);
+int gb_map(gb_ctx *ctx, gb_mapfn fn, const void *ud, int nin, gb_array *out,
+           const gb_array *const *in);
 
 #endif

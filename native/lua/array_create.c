@@ -13,7 +13,7 @@ static int a_new(lua_State *L) {
   if (gbL_testarray(L, 1)) {
     gb_array *a = gbL_checkarray(L, 1);
     gb_array *b = gbL_newlike(L, a, dtype);
-    gb_copy(b, a);
+    gb_copy(gbL_ctx(L), b, a);
     return 1;
   }
   if (lua_type(L, 1) == LUA_TNUMBER || lua_type(L, 1) == LUA_TBOOLEAN) {
@@ -217,7 +217,7 @@ static int a_diag(lua_State *L) {
   d.strides[0] = v->strides[0] + v->strides[1];
   d.data = v->data + (n ? r0 * v->strides[0] + c0 * v->strides[1] : 0);
   gb_array *o = gbL_newarray(L, v->dtype, 1, &n);
-  gb_copy(o, &d);
+  gb_copy(gbL_ctx(L), o, &d);
   return 1;
 }
 
@@ -268,7 +268,7 @@ static int a_concat(lua_State *L) {
     part.data = o->data + at * o->strides[axis];
     part.shape[axis] = a->shape[axis];
     at += a->shape[axis];
-    gb_copy(&part, a);
+    gb_copy(gbL_ctx(L), &part, a);
   }
   return 1;
 }
@@ -308,7 +308,7 @@ static int a_stack(lua_State *L) {
       part.strides[j++] = o->strides[d];
     }
     part.size = a->size;
-    gb_copy(&part, a);
+    gb_copy(gbL_ctx(L), &part, a);
   }
   return 1;
 }

@@ -13,6 +13,7 @@
 */
 #include <string.h>
 
+#include "index.h"
 #include "internal.h"
 
 /* Scalar access ----------------------------------------------------------------- */
@@ -208,124 +209,49 @@ static int key_view(lua_State *L, const gb_array *a, int key, gb_array *v) {
 
 /* Masks and index arrays ------------------------------------------------------------ */
 
-/* Visit the positions of an array's elements in C order: off[] receives the
-   byte offset into each of two arrays walked with the same index. */
-typedef struct walk {
-  int ndim;
-  int64_t idx[GB_MAXDIM];
-  const int64_t *shape;
-} walk;
-
-static int walk_next(walk *w) {
-  for (int d = w->ndim - 1; d >= 0; d--) {
-    if (++w->idx[d] < w->shape[d]) return 1;
-    w->idx[d] = 0;
+/*
+** The shape of a[key] for the mask or index array at key, into shape;
+** returns ndim.  Errors name the problem as the kernels' statuses cannot.
+*/
+static int selected_shape(lua_State *L, const gb_array *a, const gb_array *k, int64_t *shape) {
+  int nd, st;
+  if (k->dtype == GB_BOOL) {
+    if ((st = gb_mask_shape(a, k, &nd, shape)) == GB_ESHAPE) {
+      char s1[128], s2[128];
+      gb_format_shape(s1, sizeof s1, k->ndim, k->shape);
+      gb_format_shape(s2, sizeof s2, a->ndim, a->shape);
+      gbL_error(L, "mask of shape %s does not match the array's shape %s", s1, s2);
+    }
+  } else if (k->dtype == GB_INT64) {
+    if ((st = gb_take_shape(a, k, &nd, shape)) == GB_ESHAPE) {
+      if (a->ndim == 0) gbL_error(L, "a 0-d array has no axes to index");
+      gbL_error(L, "too many dimensions (%d, at most %d)", k->ndim + a->ndim - 1, GB_MAXDIM);
+    }
+  } else {
+    return gbL_error(L, "an index array must be bool (a mask) or int64 (indices), got %s",
+                     gb_dtype_name(k->dtype));
   }
-  return 0;
+  if (st != GB_OK) gbL_statuserror(L, NULL, st);
+  return nd;
 }
 
-static int64_t walk_offset(const walk *w, const int64_t *strides) {
-  int64_t off = 0;
-  for (int d = 0; d < w->ndim; d++) off += w->idx[d] * strides[d];
-  return off;
-}
-
-/* The mask at key must have a's leading extents. */
-static void check_mask(lua_State *L, const gb_array *a, const gb_array *m) {
-  int ok = m->ndim <= a->ndim && m->ndim > 0;
-  for (int d = 0; ok && d < m->ndim; d++) ok = m->shape[d] == a->shape[d];
-  if (!ok) {
-    char s1[128], s2[128];
-    gb_format_shape(s1, sizeof s1, m->ndim, m->shape);
-    gb_format_shape(s2, sizeof s2, a->ndim, a->shape);
-    gbL_error(L, "mask of shape %s does not match the array's shape %s", s1, s2);
-  }
-}
-
-/* The sub-array (axes m->ndim..) at a given offset, as a header. */
-static gb_array subarray(const gb_array *a, int skip, char *p) {
-  gb_array s = *a;
-  s.data = p;
-  s.ndim = a->ndim - skip;
-  s.size = 1;
-  for (int d = 0; d < s.ndim; d++) {
-    s.shape[d] = a->shape[d + skip];
-    s.strides[d] = a->strides[d + skip];
-    s.size *= s.shape[d];
-  }
-  return s;
-}
-
-/* Count, and optionally list, the true positions of the mask. */
-static int64_t mask_count(const gb_array *m) {
-  int64_t n = 0;
-  walk w = {m->ndim, {0}, m->shape};
-  if (m->size == 0) return 0;
-  do n += *(m->data + walk_offset(&w, m->strides)) != 0; while (walk_next(&w));
-  return n;
-}
-
-/* The result shape of a[mask]: (count, a's trailing extents). */
-static int masked_shape(const gb_array *a, const gb_array *m, int64_t count, int64_t *shape) {
-  shape[0] = count;
-  for (int d = m->ndim; d < a->ndim; d++) shape[d - m->ndim + 1] = a->shape[d];
-  return a->ndim - m->ndim + 1;
-}
-
-/* Copy between a[mask] (gather) and a dense (count, rest) array. */
-static void masked_copy(lua_State *L, gb_array *a, const gb_array *m, gb_array *dense, int gather) {
-  walk w = {m->ndim, {0}, m->shape};
-  int64_t j = 0;
-  if (m->size == 0) return;
-  do {
-    if (!*(m->data + walk_offset(&w, m->strides))) continue;
-    gb_array s = subarray(a, m->ndim, a->data + walk_offset(&w, a->strides));
-    gb_array d = subarray(dense, 1, dense->data + j++ * dense->strides[0]);
-    int st = gather ? gb_copy(&d, &s) : gb_copy(&s, &d);
-    if (st != GB_OK) gbL_statuserror(L, NULL, st);
-  } while (walk_next(&w));
-}
-
-/* Read the int64 index array's element at walk position as a 0-based
-   index along axis 1 of a. */
-static int64_t take_index(lua_State *L, const gb_array *a, const gb_array *ix, const walk *w) {
-  int64_t i = *(const int64_t *)(ix->data + walk_offset(w, ix->strides));
-  return checkindex(L, i, 0, a->shape[0]);
-}
-
-/* Copy between a[idx] and a dense (idx.shape, rest) array. */
-static void take_copy(lua_State *L, gb_array *a, const gb_array *ix, gb_array *dense, int gather) {
-  walk w = {ix->ndim, {0}, ix->shape};
-  if (ix->size == 0) return;
-  do {
-    int64_t i = take_index(L, a, ix, &w);
-    gb_array s = subarray(a, 1, a->data + i * a->strides[0]);
-    gb_array d = subarray(dense, ix->ndim, dense->data + walk_offset(&w, dense->strides));
-    int st = gather ? gb_copy(&d, &s) : gb_copy(&s, &d);
-    if (st != GB_OK) gbL_statuserror(L, NULL, st);
-  } while (walk_next(&w));
+/* Raise the error of a take or put; bad is the index out of range. */
+static void selecterror(lua_State *L, const gb_array *a, int st, int64_t bad) {
+  if (st == GB_EINVAL)
+    gbL_error(L, "index %lld out of range for axis 1 of length %lld", (long long)bad,
+              (long long)a->shape[0]);
+  gbL_statuserror(L, NULL, st);
 }
 
 /* Push a[mask] or a[idx] (copies), for the array key at key. */
 static void push_selected(lua_State *L, int self, int key) {
   gb_array *a = gbL_checkarray(L, self), *k = gbL_checkarray(L, key);
-  int64_t shape[GB_MAXDIM];
-  if (k->dtype == GB_BOOL) {
-    check_mask(L, a, k);
-    int nd = masked_shape(a, k, mask_count(k), shape);
-    gb_array *o = gbL_newarray(L, a->dtype, nd, shape);
-    masked_copy(L, a, k, o, 1);
-  } else if (k->dtype == GB_INT64) {
-    if (a->ndim == 0) gbL_error(L, "a 0-d array has no axes to index");
-    if (k->ndim + a->ndim - 1 > GB_MAXDIM) gbL_error(L, "too many dimensions");
-    memcpy(shape, k->shape, sizeof(int64_t) * (size_t)k->ndim);
-    for (int d = 1; d < a->ndim; d++) shape[k->ndim + d - 1] = a->shape[d];
-    gb_array *o = gbL_newarray(L, a->dtype, k->ndim + a->ndim - 1, shape);
-    take_copy(L, a, k, o, 1);
-  } else {
-    gbL_error(L, "an index array must be bool (a mask) or int64 (indices), got %s",
-              gb_dtype_name(k->dtype));
-  }
+  int64_t shape[GB_MAXDIM], bad = 0;
+  int nd = selected_shape(L, a, k, shape), st;
+  gb_array *o = gbL_newarray(L, a->dtype, nd, shape);
+  if (k->dtype == GB_BOOL) st = gb_mask_get(gbL_ctx(L), a, k, o);
+  else st = gb_take(gbL_ctx(L), a, k, o, &bad);
+  if (st != GB_OK) selecterror(L, a, st, bad);
 }
 
 /* Assignment -------------------------------------------------------------------------- */
@@ -337,7 +263,7 @@ static void assign(lua_State *L, gb_array *dst, int val) {
     setelement(L, dst->dtype, s->data, val);
     gb_array b;
     gb_broadcast_to(s, dst->ndim, dst->shape, &b);
-    gb_copy(dst, &b);
+    gb_copy(gbL_ctx(L), dst, &b);
     return;
   }
   luaL_checkany(L, val);
@@ -349,28 +275,15 @@ static void assign(lua_State *L, gb_array *dst, int val) {
     gb_format_shape(s2, sizeof s2, dst->ndim, dst->shape);
     gbL_error(L, "cannot assign a value of shape %s to a selection of shape %s", s1, s2);
   }
-  int st = gb_copy(dst, &b);
+  int st = gb_copy(gbL_ctx(L), dst, &b);
   if (st != GB_OK) gbL_statuserror(L, NULL, st);
 }
 
 /* a[mask] = v, a[idx] = v: v broadcast to the selection's shape. */
 static void assign_selected(lua_State *L, int self, int key, int val) {
   gb_array *a = gbL_checkarray(L, self), *k = gbL_checkarray(L, key);
-  int64_t shape[GB_MAXDIM];
-  int nd;
-  if (k->dtype == GB_BOOL) {
-    check_mask(L, a, k);
-    nd = masked_shape(a, k, mask_count(k), shape);
-  } else if (k->dtype == GB_INT64) {
-    if (a->ndim == 0) gbL_error(L, "a 0-d array has no axes to index");
-    memcpy(shape, k->shape, sizeof(int64_t) * (size_t)k->ndim);
-    for (int d = 1; d < a->ndim; d++) shape[k->ndim + d - 1] = a->shape[d];
-    nd = k->ndim + a->ndim - 1;
-  } else {
-    gbL_error(L, "an index array must be bool (a mask) or int64 (indices), got %s",
-              gb_dtype_name(k->dtype));
-    return;
-  }
+  int64_t shape[GB_MAXDIM], bad = 0;
+  int nd = selected_shape(L, a, k, shape), st;
   /* the value, densely in the selection's shape, then scattered */
   gb_array *dense = gbL_newarray(L, a->dtype, nd, shape);
   int di = lua_gettop(L);
@@ -378,8 +291,9 @@ static void assign_selected(lua_State *L, int self, int key, int val) {
   a = gbL_checkarray(L, self);
   k = gbL_checkarray(L, key);
   dense = gbL_checkarray(L, di);
-  if (k->dtype == GB_BOOL) masked_copy(L, a, k, dense, 0);
-  else take_copy(L, a, k, dense, 0);
+  if (k->dtype == GB_BOOL) st = gb_mask_set(gbL_ctx(L), a, k, dense);
+  else st = gb_put(gbL_ctx(L), a, k, dense, &bad);
+  if (st != GB_OK) selecterror(L, a, st, bad);
 }
 
 /* Metamethods ----------------------------------------------------------------------------- */

@@ -169,7 +169,7 @@ static int a_save(lua_State *L) {
   int fortran = !gb_is_c_contiguous(a) && gb_is_f_contiguous(a);
   if (!gb_is_c_contiguous(a) && !fortran) {
     gb_array *c = gbL_newlike(L, a, -1);
-    gb_copy(c, a);
+    gb_copy(gbL_ctx(L), c, a);
     a = c;
   }
   char header[512 + 24 * GB_MAXDIM];
@@ -201,6 +201,17 @@ typedef struct textopts {
   int dtype;
 } textopts;
 
+static const char *const LOADTXT_OPTS[] = {"delimiter", "comments", "skiprows", "usecols",
+                                           "dtype", NULL};
+
+/* A one-character option (def when absent). */
+static char optchar(lua_State *L, int idx, const char *key, char def) {
+  const char *s = gbL_optstr(L, idx, key, NULL);
+  if (!s) return def;
+  if (strlen(s) != 1) gbL_error(L, "%s must be one character, got '%s'", key, s);
+  return *s;
+}
+
 /* A usecols entry at the top, as a 0-based column: checked before it is
    narrowed to an int, so that 2^32 + 1 does not become column 1. */
 static int checkcol(lua_State *L) {
@@ -214,25 +225,12 @@ static void read_textopts(lua_State *L, int idx, textopts *t) {
   memset(t, 0, sizeof *t);
   t->comments = '#';
   t->dtype = GB_FLOAT64;
-  if (lua_isnoneornil(L, idx)) return;
-  luaL_checktype(L, idx, LUA_TTABLE);
-  if (lua_getfield(L, idx, "delimiter") != LUA_TNIL) {
-    size_t n;
-    const char *d = luaL_checklstring(L, -1, &n);
-    if (n != 1) gbL_error(L, "delimiter must be one character, got '%s'", d);
-    t->delim = *d == ' ' ? 0 : *d;
-  }
-  if (lua_getfield(L, idx, "comments") != LUA_TNIL) {
-    size_t n;
-    const char *c = luaL_checklstring(L, -1, &n);
-    if (n != 1) gbL_error(L, "comments must be one character, got '%s'", c);
-    t->comments = *c;
-  }
-  if (lua_getfield(L, idx, "skiprows") != LUA_TNIL) {
-    t->skiprows = luaL_checkinteger(L, -1);
-    if (t->skiprows < 0) gbL_error(L, "skiprows must be >= 0");
-  }
-  if (lua_getfield(L, idx, "usecols") != LUA_TNIL) {
+  if (!gbL_opts(L, idx, LOADTXT_OPTS)) return;
+  t->delim = optchar(L, idx, "delimiter", ' ');
+  if (t->delim == ' ') t->delim = 0;
+  t->comments = optchar(L, idx, "comments", '#');
+  t->skiprows = gbL_optint(L, idx, "skiprows", 0, 0, LUA_MAXINTEGER);
+  if (lua_getfield(L, idx, "usecols") != LUA_TNIL) {     /* an integer or a list */
     if (lua_isinteger(L, -1)) {
       t->ncols_sel = 1;
       t->cols[0] = checkcol(L);
@@ -248,8 +246,9 @@ static void read_textopts(lua_State *L, int idx, textopts *t) {
       }
     }
   }
-  if (lua_getfield(L, idx, "dtype") != LUA_TNIL) t->dtype = gbL_optdtype(L, -1, GB_FLOAT64);
-  lua_pop(L, 5);
+  lua_getfield(L, idx, "dtype");
+  t->dtype = gbL_optdtype(L, -1, GB_FLOAT64);
+  lua_pop(L, 2);
 }
 
 /* Split one line into fields (modifies it); returns the count. */
@@ -405,12 +404,12 @@ static int a_savetxt(lua_State *L) {
   luaL_checkany(L, 2);
   gb_array *a = gbL_toarray(L, 2, -1);
   const char *delim = " ", *fmt = NULL, *header = NULL, *comments = "# ";
-  if (!lua_isnoneornil(L, 3)) {
-    luaL_checktype(L, 3, LUA_TTABLE);
-    if (lua_getfield(L, 3, "delimiter") != LUA_TNIL) delim = luaL_checkstring(L, -1);
-    if (lua_getfield(L, 3, "fmt") != LUA_TNIL) fmt = luaL_checkstring(L, -1);
-    if (lua_getfield(L, 3, "header") != LUA_TNIL) header = luaL_checkstring(L, -1);
-    if (lua_getfield(L, 3, "comments") != LUA_TNIL) comments = luaL_checkstring(L, -1);
+  static const char *const known[] = {"delimiter", "fmt", "header", "comments", NULL};
+  if (gbL_opts(L, 3, known)) {
+    delim = gbL_optstr(L, 3, "delimiter", delim);
+    fmt = gbL_optstr(L, 3, "fmt", fmt);
+    header = gbL_optstr(L, 3, "header", header);
+    comments = gbL_optstr(L, 3, "comments", comments);
   }
   if (a->ndim > 2 || a->ndim == 0) return gbL_error(L, "expects a 1-D or 2-D array, got %d dimensions", a->ndim);
   int fmt_int = 0;

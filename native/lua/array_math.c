@@ -201,7 +201,8 @@ static int statuserror(lua_State *L, const fdesc *f, int st) {
     return fail(L, f, "integers to negative integer powers are not allowed");
   if (st == GB_EINVAL && (f->kind == F_BINARY || f->kind == F_UNARY))
     return fail(L, f, "integer division by zero");
-  return fail(L, f, "%s", gb_strstatus(st));
+  lua_pushfstring(L, "array.%s", f->name);
+  return gbL_statuserror(L, lua_tostring(L, -1), st);
 }
 
 /* A result computed from Lua scalars only is returned as a Lua value. */
@@ -240,7 +241,7 @@ static int binary(lua_State *L, const fdesc *f, int iout) {
   settle_scalar(&o[1], loop);
   nd = broadcast_all(L, f, o, 2, shape);
   gb_array *out = getout(L, f, iout, res, nd, shape);
-  if ((st = gb_binop(f->op, loop, out, o[0].a, o[1].a)) != GB_OK) return statuserror(L, f, st);
+  if ((st = gb_binop(gbL_ctx(L), f->op, loop, out, o[0].a, o[1].a)) != GB_OK) return statuserror(L, f, st);
   return result(L, o, 2, iout && !lua_isnoneornil(L, iout));
 }
 
@@ -253,7 +254,7 @@ static int unary(lua_State *L, const fdesc *f, int iout) {
     return typeerror(L, f, natural_dtype(&o));
   settle_scalar(&o, natural_dtype(&o));
   gb_array *out = getout(L, f, iout, res, o.a->ndim, o.a->shape);
-  if ((st = gb_unop(f->op, loop, out, o.a)) != GB_OK) return statuserror(L, f, st);
+  if ((st = gb_unop(gbL_ctx(L), f->op, loop, out, o.a)) != GB_OK) return statuserror(L, f, st);
   return result(L, &o, 1, iout && !lua_isnoneornil(L, iout));
 }
 
@@ -282,16 +283,16 @@ static int clip(lua_State *L, const fdesc *f) {
   const gb_array *cur = o[0].a;
   st = GB_OK;
   if (bound[0]) {
-    st = gb_binop(GB_MAXIMUM, dt, acc, cur, o[bound[0]].a);
+    st = gb_binop(gbL_ctx(L), GB_MAXIMUM, dt, acc, cur, o[bound[0]].a);
     cur = acc;
   }
   if (st == GB_OK && bound[1]) {
-    st = gb_binop(GB_MINIMUM, dt, acc, cur, o[bound[1]].a);
+    st = gb_binop(gbL_ctx(L), GB_MINIMUM, dt, acc, cur, o[bound[1]].a);
     cur = acc;
   }
-  if (st == GB_OK && cur != acc) st = gb_copy(acc, cur);
+  if (st == GB_OK && cur != acc) st = gb_copy(gbL_ctx(L), acc, cur);
   if (st == GB_OK && acc != out) {
-    st = gb_copy(out, acc);
+    st = gb_copy(gbL_ctx(L), out, acc);
     lua_pop(L, 1);
   }
   if (st != GB_OK) return statuserror(L, f, st);
@@ -312,7 +313,7 @@ static int where(lua_State *L, const fdesc *f) {
   settle_scalar(&o[2], dt);
   int nd = broadcast_all(L, f, o, 3, shape);
   gb_array *out = getout(L, f, 0, dt, nd, shape);
-  if ((st = gb_where(out, o[0].a, o[1].a, o[2].a)) != GB_OK) return statuserror(L, f, st);
+  if ((st = gb_where(gbL_ctx(L), out, o[0].a, o[1].a, o[2].a)) != GB_OK) return statuserror(L, f, st);
   return result(L, o, 3, 0);
 }
 
@@ -333,7 +334,7 @@ static int round_(lua_State *L, const fdesc *f) {
   }
   settle_scalar(&o, natural_dtype(&o));
   gb_array *out = getout(L, f, iout, o.a->dtype, o.a->ndim, o.a->shape);
-  if ((st = gb_round(out, o.a, (int)decimals)) != GB_OK) {
+  if ((st = gb_round(gbL_ctx(L), out, o.a, (int)decimals)) != GB_OK) {
     if (st == GB_EINVAL) fail(L, f, "decimals %d is out of range for int64 (at least -18)",
                               (int)decimals);
     return statuserror(L, f, st);

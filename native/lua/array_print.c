@@ -319,35 +319,20 @@ static int mt_tostring(lua_State *L) {
 
 /* Options ---------------------------------------------------------------------------- */
 
-static int opt_int(lua_State *L, int t, const char *k, int lo, int hi, int def) {
-  lua_getfield(L, t, k);
-  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
-  int ok;
-  lua_Integer v = lua_tointegerx(L, -1, &ok);
-  if (lua_type(L, -1) == LUA_TNUMBER && !ok && lua_tonumber(L, -1) == HUGE_VAL) { v = hi; ok = 1; }
-  if (!ok || v < lo || v > hi)
-    gbL_error(L, "%s must be an integer from %d to %d", k, lo, hi);
-  lua_pop(L, 1);
-  return (int)v;
-}
-
 /* array.set_printoptions{precision=, threshold=, edgeitems=, linewidth=, suppress=} */
 static int a_set_printoptions(lua_State *L) {
+  static const char *const known[] = {"precision", "threshold", "edgeitems", "linewidth",
+                                      "suppress", NULL};
   luaL_checktype(L, 1, LUA_TTABLE);
+  gbL_opts(L, 1, known);
   printopts *cur = getopts(L), o = *cur;
-  o.precision = opt_int(L, 1, "precision", 0, 17, o.precision);
-  o.edgeitems = opt_int(L, 1, "edgeitems", 1, 1000, o.edgeitems);
-  o.linewidth = opt_int(L, 1, "linewidth", 20, 100000, o.linewidth);
-  lua_getfield(L, 1, "threshold");
-  if (!lua_isnil(L, -1)) {
-    double t = luaL_checknumber(L, -1);
-    if (!(t >= 0)) return gbL_error(L, "threshold must be >= 0");
-    o.threshold = t >= 9e18 ? INT64_MAX : (int64_t)t;
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, 1, "suppress");
-  if (!lua_isnil(L, -1)) o.suppress = lua_toboolean(L, -1);
-  lua_pop(L, 1);
+  o.precision = (int)gbL_optint(L, 1, "precision", o.precision, 0, 17);
+  o.edgeitems = (int)gbL_optint(L, 1, "edgeitems", o.edgeitems, 1, 1000);
+  o.linewidth = (int)gbL_optint(L, 1, "linewidth", o.linewidth, 20, 100000);
+  double t = gbL_optnum(L, 1, "threshold", (double)o.threshold);
+  if (!(t >= 0)) return gbL_error(L, "threshold must be >= 0");
+  o.threshold = t >= 9e18 ? INT64_MAX : (int64_t)t;
+  o.suppress = gbL_optbool(L, 1, "suppress", o.suppress);
   *cur = o;
   return 0;
 }

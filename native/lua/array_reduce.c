@@ -71,52 +71,28 @@ static void readaxes(lua_State *L, int idx, const gb_array *a, int flags, redarg
   r->axis = r->naxes ? r->axes[0] : 0;
 }
 
-/* Reject keys of the options table at idx that are not in the
-   space-separated list allowed. */
-static void checkoptions(lua_State *L, int idx, const char *allowed) {
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    lua_pop(L, 1);
-    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    size_t len = k ? strlen(k) : 0;
-    const char *p = allowed;
-    int found = 0;
-    while (k && (p = strstr(p, k)) != NULL) {
-      if ((p == allowed || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0')) { found = 1; break; }
-      p += len;
-    }
-    if (!found) {
-      char list[128];
-      size_t j = 0;
-      if (lua_type(L, -1) == LUA_TNUMBER)
-        gbL_error(L, "options table mixes a list with named options; write {axis = {...}, ...}");
-      for (p = allowed; *p && j + 3 < sizeof list; p++) {
-        if (*p == ' ') list[j++] = ',';
-        list[j++] = *p;
-      }
-      list[j] = '\0';
-      gbL_error(L, "unknown option '%s' (expected %s)", k ? k : luaL_typename(L, -1), list);
-    }
-  }
-}
+/* The keys of the options tables, each list with NULL at the end. */
+static const char *const AXIS_KEEPDIMS[] = {"axis", "keepdims", NULL};
+static const char *const WITH_DDOF[] = {"axis", "keepdims", "ddof", NULL};
+static const char *const WITH_ORD[] = {"axis", "keepdims", "ord", NULL};
+static const char *const AXIS_ONLY[] = {"axis", NULL};
+static const char *const WITH_LARGEST[] = {"axis", "largest", NULL};
 
 /*
 ** The axis arguments starting at stack index first: (axis [, keepdims])
-** or an options table (keys in `allowed`, besides axis and keepdims).
+** or an options table (keys in the list known).
 ** Without an axis every axis is reduced.
 */
 static void getargs(lua_State *L, const gb_array *a, int first, int flags,
-                    const char *allowed, redargs *r) {
+                    const char *const known[], redargs *r) {
   memset(r, 0, sizeof *r);
   if (lua_type(L, first) == LUA_TTABLE && lua_rawlen(L, first) == 0 && !gbL_testarray(L, first)) {
     r->opts = lua_absindex(L, first);
-    checkoptions(L, r->opts, allowed);
+    gbL_opts(L, r->opts, known);
     lua_getfield(L, r->opts, "axis");
     readaxes(L, lua_gettop(L), a, flags, r);
     lua_pop(L, 1);
-    lua_getfield(L, r->opts, "keepdims");
-    r->keepdims = lua_toboolean(L, -1);
-    lua_pop(L, 1);
+    r->keepdims = gbL_optbool(L, r->opts, "keepdims", 0);
   } else {
     readaxes(L, first, a, flags, r);
     if (!lua_isnoneornil(L, first + 1)) {
@@ -128,20 +104,6 @@ static void getargs(lua_State *L, const gb_array *a, int first, int flags,
     r->naxes = a->ndim;
     for (int i = 0; i < a->ndim; i++) r->reduce[i] = 1, r->axes[i] = i;
   }
-}
-
-/* A number option of the options table (def when absent or no table). */
-static double optnumber(lua_State *L, const redargs *r, const char *key, double def) {
-  double v = def;
-  if (!r->opts) return def;
-  lua_getfield(L, r->opts, key);
-  if (!lua_isnil(L, -1)) {
-    if (lua_type(L, -1) != LUA_TNUMBER)
-      gbL_error(L, "option %s must be a number, got %s", key, luaL_typename(L, -1));
-    v = lua_tonumber(L, -1);
-  }
-  lua_pop(L, 1);
-  return v;
 }
 
 /* The array argument: an array, or anything array.new accepts. */
@@ -179,7 +141,7 @@ static gb_array *convert(lua_State *L, int dtype) {
   gb_array *o = gbL_checkarray(L, -1);
   if (o->dtype == dtype) return o;
   gb_array *c = gbL_newlike(L, o, dtype);
-  check(L, gb_copy(c, o));
+  check(L, gb_copy(gbL_ctx(L), c, o));
   lua_remove(L, -2);
   return c;
 }
@@ -240,7 +202,7 @@ static int fold(lua_State *L, int op) {
   gb_array *a = checkinput(L), *o;
   redargs r;
   int extreme = op == GB_RMIN || op == GB_RMAX || op == GB_RNANMIN || op == GB_RNANMAX;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   if (extreme) noidentity(L, a, &r, op);
   if (isint(a->dtype)) {
     if (op == GB_RNANSUM) op = GB_RSUM;
@@ -248,7 +210,7 @@ static int fold(lua_State *L, int op) {
     if (op == GB_RNANMAX) op = GB_RMAX;
   }
   o = newout(L, a, &r, isint(a->dtype) ? GB_INT64 : GB_FLOAT64);
-  check(L, gb_reduce(op, a, o, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), op, a, o, NULL, 0));
   /* NumPy's dtypes: sums of bool count (int64), extremes keep the dtype */
   convert(L, extreme ? a->dtype : isint(a->dtype) ? GB_INT64 : a->dtype);
   return finish(L, &r);
@@ -267,9 +229,9 @@ static int r_nanmax(lua_State *L) { return fold(L, GB_RNANMAX); }
 static int count(lua_State *L, int op, int dtype) {
   gb_array *a = checkinput(L), *o;
   redargs r;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   o = newout(L, a, &r, GB_INT64);
-  check(L, gb_reduce(op, a, o, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), op, a, o, NULL, 0));
   convert(L, dtype);
   return finish(L, &r);
 }
@@ -283,7 +245,7 @@ static int r_count_nonzero(lua_State *L) { return count(L, GB_RCOUNT, GB_INT64);
 /* The mean over r's axes, pushed as a float64 keepdims array. */
 static gb_array *pushmean(lua_State *L, const gb_array *a, const redargs *r) {
   gb_array *m = newout(L, a, r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RSUM, a, m, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RSUM, a, m, NULL, 0));
   scale(m, (double)reduced_count(a, r), 0);
   return m;
 }
@@ -291,7 +253,7 @@ static gb_array *pushmean(lua_State *L, const gb_array *a, const redargs *r) {
 static int r_mean(lua_State *L) {
   gb_array *a = checkinput(L);
   redargs r;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   pushmean(L, a, &r);
   convert(L, floatof(a->dtype));
   return finish(L, &r);
@@ -303,12 +265,12 @@ static int variance(lua_State *L, int root) {
   redargs r;
   if (lua_type(L, 3) == LUA_TNUMBER)
     gbL_error(L, "ddof goes in the options table, e.g. a:%s{axis = 1, ddof = 1}", root ? "std" : "var");
-  getargs(L, a, 2, MULTI, "axis keepdims ddof", &r);
-  double ddof = optnumber(L, &r, "ddof", 0);
+  getargs(L, a, 2, MULTI, WITH_DDOF, &r);
+  double ddof = r.opts ? gbL_optnum(L, r.opts, "ddof", 0) : 0;
   double d = (double)reduced_count(a, &r) - ddof;
   m = pushmean(L, a, &r);
   o = newout(L, a, &r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RSUMSQ, a, o, m, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RSUMSQ, a, o, m, 0));
   scale(o, d > 0 ? d : 0, root);
   convert(L, floatof(a->dtype));
   return finish(L, &r);
@@ -320,11 +282,11 @@ static int r_std(lua_State *L) { return variance(L, 1); }
 static int r_nanmean(lua_State *L) {
   gb_array *a = checkinput(L), *s, *n;
   redargs r;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   s = newout(L, a, &r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RNANSUM, a, s, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RNANSUM, a, s, NULL, 0));
   n = newout(L, a, &r, GB_INT64);
-  check(L, gb_reduce(GB_RCOUNTNUM, a, n, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RCOUNTNUM, a, n, NULL, 0));
   for (int64_t i = 0; i < s->size; i++)
     ((double *)s->data)[i] /= (double)((int64_t *)n->data)[i];
   lua_pop(L, 1);
@@ -336,13 +298,13 @@ static int r_nanmean(lua_State *L) {
 static int r_logsumexp(lua_State *L) {
   gb_array *a = checkinput(L), *m, *o;
   redargs r;
-  getargs(L, a, 2, MULTI, "axis keepdims", &r);
+  getargs(L, a, 2, MULTI, AXIS_KEEPDIMS, &r);
   m = newout(L, a, &r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RMAX, a, m, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RMAX, a, m, NULL, 0));
   double *mx = (double *)m->data;
   for (int64_t i = 0; i < m->size; i++) if (!isfinite(mx[i])) mx[i] = 0;   /* as SciPy */
   o = newout(L, a, &r, GB_FLOAT64);
-  check(L, gb_reduce(GB_RSUMEXP, a, o, m, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RSUMEXP, a, o, m, 0));
   double *s = (double *)o->data;
   for (int64_t i = 0; i < o->size; i++) s[i] = log(s[i]) + mx[i];
   convert(L, floatof(a->dtype));
@@ -379,19 +341,19 @@ static void vecnorm(lua_State *L, const gb_array *a, const redargs *r, double p)
   gb_array *o = newout(L, a, r, GB_FLOAT64);
   if (p == HUGE_VAL || p == -HUGE_VAL) {
     noidentity(L, a, r, p > 0 ? GB_RMAXABS : GB_RMINABS);
-    check(L, gb_reduce(p > 0 ? GB_RMAXABS : GB_RMINABS, a, o, NULL, 0));
+    check(L, gb_reduce(gbL_ctx(L), p > 0 ? GB_RMAXABS : GB_RMINABS, a, o, NULL, 0));
   } else if (p == 0) {
     gb_array *c = newout(L, a, r, GB_INT64);
-    check(L, gb_reduce(GB_RCOUNT, a, c, NULL, 0));
-    check(L, gb_copy(o, c));
+    check(L, gb_reduce(gbL_ctx(L), GB_RCOUNT, a, c, NULL, 0));
+    check(L, gb_copy(gbL_ctx(L), o, c));
     lua_pop(L, 1);
   } else if (p == 1) {
-    check(L, gb_reduce(GB_RSUMABS, a, o, NULL, 0));
+    check(L, gb_reduce(gbL_ctx(L), GB_RSUMABS, a, o, NULL, 0));
   } else if (p == 2) {
-    check(L, gb_reduce(GB_RSUMSQ, a, o, NULL, 0));
+    check(L, gb_reduce(gbL_ctx(L), GB_RSUMSQ, a, o, NULL, 0));
     scale(o, 1.0, 1);
   } else {
-    check(L, gb_reduce(GB_RSUMPOW, a, o, NULL, p));
+    check(L, gb_reduce(gbL_ctx(L), GB_RSUMPOW, a, o, NULL, p));
     scale(o, 1.0 / p, 2);
   }
 }
@@ -414,9 +376,9 @@ static void matnorm(lua_State *L, const gb_array *a, const redargs *r, double p,
   r1.reduce[second] = 0;
   noidentity(L, a, r, op);
   gb_array *s = newout(L, a, &r1, GB_FLOAT64);
-  check(L, gb_reduce(GB_RSUMABS, a, s, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), GB_RSUMABS, a, s, NULL, 0));
   gb_array *o = newout(L, a, r, GB_FLOAT64);
-  check(L, gb_reduce(op, s, o, NULL, 0));
+  check(L, gb_reduce(gbL_ctx(L), op, s, o, NULL, 0));
   lua_remove(L, -2);
 }
 
@@ -425,11 +387,11 @@ static int r_norm(lua_State *L) {
   redargs r;
   int kind, ordidx = 2, argidx = 3;
   if (lua_type(L, 2) == LUA_TTABLE && lua_rawlen(L, 2) == 0) {
-    getargs(L, a, 2, MULTI, "axis keepdims ord", &r);
+    getargs(L, a, 2, MULTI, WITH_ORD, &r);
     lua_getfield(L, 2, "ord");
     ordidx = lua_gettop(L);
   } else {
-    getargs(L, a, argidx, MULTI, "axis keepdims ord", &r);
+    getargs(L, a, argidx, MULTI, WITH_ORD, &r);
   }
   double p = getord(L, ordidx, &kind);
   if (r.has_axis ? r.naxes == 2 : (kind != 'D' && a->ndim == 2)) {
@@ -455,7 +417,7 @@ static gb_array flatten(lua_State *L, gb_array *a) {
   gb_array v;
   if (!gb_is_c_contiguous(a)) {
     gb_array *c = gbL_newlike(L, a, -1);
-    check(L, gb_copy(c, a));
+    check(L, gb_copy(gbL_ctx(L), c, a));
     a = c;
   } else {
     lua_pushvalue(L, 1);
@@ -470,12 +432,12 @@ static gb_array flatten(lua_State *L, gb_array *a) {
 static int argext(lua_State *L, int max) {
   gb_array *a = checkinput(L), *o;
   redargs r;
-  getargs(L, a, 2, 0, "axis keepdims", &r);
+  getargs(L, a, 2, 0, AXIS_KEEPDIMS, &r);
   if (reduced_count(a, &r) == 0 && kept_count(a, &r) > 0)
     gbL_error(L, "attempt to get %s of an empty sequence", max ? "argmax" : "argmin");
   if (r.has_axis) {
     o = newout(L, a, &r, GB_INT64);
-    check(L, (max ? gb_argmax : gb_argmin)(a, r.axis, o));
+    check(L, (max ? gb_argmax : gb_argmin)(gbL_ctx(L), a, r.axis, o));
     return finish(L, &r);
   }
   gb_array v = flatten(L, a);
@@ -484,7 +446,7 @@ static int argext(lua_State *L, int max) {
   ov.ndim = 1;
   ov.shape[0] = 1;
   ov.strides[0] = sizeof(int64_t);
-  check(L, (max ? gb_argmax : gb_argmin)(&v, 0, &ov));
+  check(L, (max ? gb_argmax : gb_argmin)(gbL_ctx(L), &v, 0, &ov));
   return finish(L, &r);
 }
 
@@ -497,7 +459,7 @@ static int cumulative(lua_State *L, int prod) {
   gb_array *a = checkinput(L), v, *o;
   redargs r;
   if (!lua_isnoneornil(L, 3)) gbL_error(L, "takes only an axis");
-  getargs(L, a, 2, 0, "axis", &r);
+  getargs(L, a, 2, 0, AXIS_ONLY, &r);
   int acc = isint(a->dtype) ? GB_INT64 : GB_FLOAT64;
   if (r.has_axis) {
     v = *a;
@@ -507,7 +469,7 @@ static int cumulative(lua_State *L, int prod) {
     r.axis = 0;
   }
   o = gbL_newlike(L, &v, acc);
-  check(L, (prod ? gb_cumprod : gb_cumsum)(&v, r.axis, o));
+  check(L, (prod ? gb_cumprod : gb_cumsum)(gbL_ctx(L), &v, r.axis, o));
   convert(L, isint(a->dtype) ? GB_INT64 : a->dtype);
   return 1;
 }
@@ -536,7 +498,7 @@ static int laneform(lua_State *L, const gb_array *a, const redargs *r, gb_array 
   for (int j = 0, k = nk; j < a->ndim; j++)
     if (r->reduce[j]) p.shape[k] = a->shape[j], p.strides[k++] = a->strides[j];
   gb_array *c = gbL_newarray(L, a->dtype, a->ndim, p.shape);
-  check(L, gb_copy(c, &p));
+  check(L, gb_copy(gbL_ctx(L), c, &p));
   *b = *c;
   b->ndim = nk + 1;
   b->shape[nk] = reduced_count(a, r);
@@ -585,7 +547,7 @@ static int quantile(lua_State *L, int median, double scalefac) {
     luaL_checkany(L, 2);
     nq = getq(L, 2, scalefac, &q, &qarray);   /* userdata kept on the stack */
   }
-  getargs(L, a, first, MULTI, "axis keepdims", &r);
+  getargs(L, a, first, MULTI, AXIS_KEEPDIMS, &r);
   /* result: [nq] followed by the kept (or keepdims) shape */
   int64_t shape[GB_MAXDIM + 1];
   int nd = 0, raxis[GB_MAXDIM];
@@ -608,7 +570,7 @@ static int quantile(lua_State *L, int median, double scalefac) {
     int bi = (r.has_axis && r.naxes == 1) ? i : j++;
     o.strides[bi] = res->strides[raxis[i]];
   }
-  check(L, gb_quantile(&b, ax, nq, q, median, &o));
+  check(L, gb_quantile(gbL_ctx(L), &b, ax, nq, q, median, &o));
   lua_pop(L, 1);
   convert(L, floatof(a->dtype));
   gb_array *x = gbL_checkarray(L, -1);
@@ -624,13 +586,14 @@ static int r_percentile(lua_State *L) { return quantile(L, 0, 100); }
 
 /* The axis of sort-like functions at idx: default the last; pushes
    nothing.  Options: axis, and `extra` keys. */
-static int sortaxis(lua_State *L, const gb_array *a, int idx, const char *allowed, int *opts) {
+static int sortaxis(lua_State *L, const gb_array *a, int idx, const char *const known[],
+                    int *opts) {
   int axis;
   *opts = 0;
   if (a->ndim == 0) gbL_error(L, "cannot work on a 0-d array");
   if (lua_type(L, idx) == LUA_TTABLE && !gbL_testarray(L, idx)) {
     *opts = lua_absindex(L, idx);
-    checkoptions(L, *opts, allowed);
+    gbL_opts(L, *opts, known);
     lua_getfield(L, idx, "axis");
     axis = lua_isnil(L, -1) ? a->ndim - 1 : toaxis(L, -1, a->ndim);
     lua_pop(L, 1);
@@ -642,30 +605,26 @@ static int sortaxis(lua_State *L, const gb_array *a, int idx, const char *allowe
 
 static int r_sort(lua_State *L) {
   gb_array *a = checkinput(L);
-  int opts, axis = sortaxis(L, a, 2, "axis", &opts);
+  int opts, axis = sortaxis(L, a, 2, AXIS_ONLY, &opts);
   gb_array *o = gbL_newlike(L, a, -1);
-  check(L, gb_sort(a, axis, o));
+  check(L, gb_sort(gbL_ctx(L), a, axis, o));
   return 1;
 }
 
 static int r_argsort(lua_State *L) {
   gb_array *a = checkinput(L);
-  int opts, axis = sortaxis(L, a, 2, "axis", &opts);
+  int opts, axis = sortaxis(L, a, 2, AXIS_ONLY, &opts);
   gb_array *o = gbL_newlike(L, a, GB_INT64);
-  check(L, gb_argsort(a, axis, o));
+  check(L, gb_argsort(gbL_ctx(L), a, axis, o));
   return 1;
 }
 
 static int r_topk(lua_State *L) {
   gb_array *a = checkinput(L);
   lua_Integer k = luaL_checkinteger(L, 2);
-  int opts, largest = 1, axis = sortaxis(L, a, 3, "axis largest", &opts);
+  int opts, largest = 1, axis = sortaxis(L, a, 3, WITH_LARGEST, &opts);
   int64_t shape[GB_MAXDIM];
-  if (opts) {
-    lua_getfield(L, opts, "largest");
-    if (!lua_isnil(L, -1)) largest = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-  }
+  if (opts) largest = gbL_optbool(L, opts, "largest", 1);
   if (k < 0 || k > a->shape[axis])
     gbL_error(L, "k = %lld out of range for an axis of length %lld", (long long)k,
               (long long)a->shape[axis]);
@@ -673,7 +632,7 @@ static int r_topk(lua_State *L) {
   shape[axis] = k;
   gb_array *v = gbL_newarray(L, a->dtype, a->ndim, shape);
   gb_array *i = gbL_newarray(L, GB_INT64, a->ndim, shape);
-  check(L, gb_topk(a, axis, k, largest, v, i));
+  check(L, gb_topk(gbL_ctx(L), a, axis, k, largest, v, i));
   return 2;
 }
 
@@ -684,7 +643,7 @@ static int cmpkth(const void *x, const void *y) {
 
 static int partition(lua_State *L, int args) {
   gb_array *a = checkinput(L);
-  int opts, axis = sortaxis(L, a, 3, "axis", &opts), nk;
+  int opts, axis = sortaxis(L, a, 3, AXIS_ONLY, &opts), nk;
   int64_t n = a->shape[axis], *kth;
   luaL_checkany(L, 2);
   if (lua_type(L, 2) == LUA_TTABLE) {
@@ -707,7 +666,7 @@ static int partition(lua_State *L, int args) {
   }
   qsort(kth, (size_t)nk, sizeof *kth, cmpkth);
   gb_array *o = gbL_newlike(L, a, args ? GB_INT64 : -1);
-  check(L, gb_partition(a, axis, nk, kth, args ? NULL : o, args ? o : NULL));
+  check(L, gb_partition(gbL_ctx(L), a, axis, nk, kth, args ? NULL : o, args ? o : NULL));
   return 1;
 }
 

@@ -8,13 +8,14 @@
 */
 #include <string.h>
 
+#include "index.h"
 #include "internal.h"
 
 /* A C-contiguous copy of the array at idx, pushed. */
 static gb_array *push_copy(lua_State *L, int idx, int dtype) {
   gb_array *a = gbL_checkarray(L, idx);
   gb_array *b = gbL_newlike(L, a, dtype);
-  int st = gb_copy(b, a);
+  int st = gb_copy(gbL_ctx(L), b, a);
   if (st != GB_OK) gbL_statuserror(L, NULL, st);
   return b;
 }
@@ -96,48 +97,15 @@ static int read_newshape(lua_State *L, const gb_array *a, int64_t *shape) {
   return nd;
 }
 
-/*
-** Strides for viewing a as shape without copying, when possible: a's axes
-** are grouped into runs that are contiguous with each other (NumPy's
-** attempt_nocopy_reshape), and each run must map to whole new axes.
-*/
-static int nocopy_strides(const gb_array *a, int nd, const int64_t *shape, int64_t *strides) {
-  int oi = 0, oj = 1, ni = 0, nj = 1;
-  int ond = 0;
-  int64_t oshape[GB_MAXDIM], ostr[GB_MAXDIM];
-  for (int i = 0; i < a->ndim; i++)           /* drop extent-1 axes */
-    if (a->shape[i] != 1) { oshape[ond] = a->shape[i]; ostr[ond++] = a->strides[i]; }
-  if (a->size == 0) return 0;
-  while (ni < nd && oi < ond) {
-    int64_t np = shape[ni], op = oshape[oi];
-    while (np != op) {
-      if (np < op) np *= shape[nj++];
-      else op *= oshape[oj++];
-    }
-    for (int ok = oi; ok < oj - 1; ok++)      /* the old run must be contiguous */
-      if (ostr[ok] != oshape[ok + 1] * ostr[ok + 1]) return 0;
-    strides[nj - 1] = ostr[oj - 1];
-    for (int nk = nj - 1; nk > ni; nk--) strides[nk - 1] = strides[nk] * shape[nk];
-    ni = nj++;
-    oi = oj++;
-  }
-  int64_t last = (int64_t)gb_dtype_size(a->dtype);
-  if (ni > 0) last = strides[ni - 1];
-  for (int nk = ni; nk < nd; nk++) strides[nk] = last;   /* trailing extent-1 axes */
-  return 1;
-}
-
+/* Push a reshaped: a view when the layout allows (gb_reshape_view), else a
+   view of a C-contiguous copy. */
 static void push_reshaped(lua_State *L, int idx, int nd, const int64_t *shape) {
   gb_array *a = gbL_checkarray(L, idx);
-  gb_array v = *a;
-  v.ndim = nd;
-  memcpy(v.shape, shape, sizeof(int64_t) * (size_t)nd);
-  if (a->size == 0 || !nocopy_strides(a, nd, shape, v.strides)) {
-    if (a->size != 0) {
-      push_copy(L, idx, -1);            /* a C-contiguous copy, then view it */
-      idx = lua_gettop(L);
-      a = gbL_checkarray(L, idx);
-    }
+  gb_array v;
+  if (!gb_reshape_view(a, nd, shape, &v)) {
+    push_copy(L, idx, -1);
+    idx = lua_gettop(L);
+    a = gbL_checkarray(L, idx);
     size_t nb;
     gb_array_init(&v, a->dtype, nd, shape, &nb);
     v.data = a->data;

@@ -1,59 +1,21 @@
 /*
 ** entropy: estimators of entropy, mutual information and divergences.
-** The numerics are in native/core/entropy.c (and kdtree.c); this file
-** reads the data and options, checks them, and converts units: every
-** result is in nats unless opts.base is given.
+** The numerics are in native/core (entropy*.c, see entropy.h); this file
+** reads the data and options, checks them, calls the kernel and converts
+** units: every result is in nats unless opts.base is given.
 */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "distributions.h"
 #include "entropy.h"
-#include "fft.h"
 #include "internal.h"
 #include "kdtree.h"
-#include "linalg.h"
-#include "rng.h"
-#include "sort.h"
-#include "special.h"
 
 /* Options ------------------------------------------------------------------------ */
 
-/* opts[key] at idx (a table or nil) pushed; returns its Lua type. */
-static int getopt(lua_State *L, int idx, const char *key) {
-  if (lua_isnoneornil(L, idx)) { lua_pushnil(L); return LUA_TNIL; }
-  if (!lua_istable(L, idx)) gbL_error(L, "options must be a table, got %s", luaL_typename(L, idx));
-  return lua_getfield(L, idx, key);
-}
-
-static double optnumber(lua_State *L, int idx, const char *key, double def) {
-  int t = getopt(L, idx, key);
-  double v = def;
-  if (t == LUA_TNUMBER) v = lua_tonumber(L, -1);
-  else if (t != LUA_TNIL) gbL_error(L, "option %s must be a number, got %s", key, lua_typename(L, t));
-  lua_pop(L, 1);
-  return v;
-}
-
-static int optbool(lua_State *L, int idx, const char *key, int def) {
-  int t = getopt(L, idx, key), v = def;
-  if (t == LUA_TBOOLEAN) v = lua_toboolean(L, -1);
-  else if (t != LUA_TNIL) gbL_error(L, "option %s must be a boolean, got %s", key, lua_typename(L, t));
-  lua_pop(L, 1);
-  return v;
-}
-
-static int optint(lua_State *L, int idx, const char *key, int def, int lo, int hi) {
-  double v = optnumber(L, idx, key, def);
-  if (v != floor(v) || v < lo || v > hi)
-    gbL_error(L, "option %s must be an integer from %d to %d, got %g", key, lo, hi, v);
-  return (int)v;
-}
-
 /* The unit: nats divided by log(base). */
 static double unit(lua_State *L, int idx) {
-  double b = optnumber(L, idx, "base", M_E);
+  double b = gbL_optnum(L, idx, "base", M_E);
   if (!(b > 0) || b == 1 || isinf(b)) gbL_error(L, "option base must be positive and not 1, got %g", b);
   return b == M_E ? 1 : log(b);
 }
@@ -63,16 +25,25 @@ static int pushresult(lua_State *L, double nats, int iopts) {
   return 1;
 }
 
+/* Whether the options at idx set key. */
+static int hasopt(lua_State *L, int idx, const char *key) {
+  if (lua_isnoneornil(L, idx)) return 0;
+  int set = lua_getfield(L, idx, key) != LUA_TNIL;
+  lua_pop(L, 1);
+  return set;
+}
+
 /* Data ------------------------------------------------------------------------------ */
 
 typedef struct data {
-  double *x;      /* n x d, row-major, owned by a pushed array */
+  const double *x;  /* n x d, row-major: the argument's own memory or a pushed copy */
   int64_t n;
   int d;
 } data;
 
-/* Samples at idx (a 1-D array of n values, a 2-D n x d array, or tables) as
-   a fresh float64 copy; rows with NaN or infinity are errors. */
+/* Samples at idx (a 1-D array of n values, a 2-D n x d array, or tables),
+   as float64 rows (copied only when they are not already); rows with NaN
+   or infinity are errors.  The kernels never write into them. */
 static data getdata(lua_State *L, int idx, const char *what) {
   if (lua_isnoneornil(L, idx)) gbL_error(L, "%s is missing", what);
   if (!gbL_testarray(L, idx) && lua_type(L, idx) != LUA_TTABLE)
@@ -84,15 +55,19 @@ static data getdata(lua_State *L, int idx, const char *what) {
   int64_t shape[2] = {a->shape[0], a->ndim == 2 ? a->shape[1] : 1};
   if (shape[0] == 0 || shape[1] == 0) gbL_error(L, "%s is empty", what);
   if (shape[1] > 1000000) gbL_error(L, "%s has too many columns", what);
-  gb_array *c = gbL_newarray(L, GB_FLOAT64, 2, shape);
-  gb_array v = *a;
-  if (a->ndim == 1) {
-    v.ndim = 2;
-    v.shape[1] = 1;
-    v.strides[1] = 0;
+  const double *x = (const double *)a->data;
+  if (a->dtype != GB_FLOAT64 || !gb_is_c_contiguous(a)) {
+    gb_array *c = gbL_newarray(L, GB_FLOAT64, 2, shape);
+    gb_array v = *a;
+    if (a->ndim == 1) {
+      v.ndim = 2;
+      v.shape[1] = 1;
+      v.strides[1] = 0;
+    }
+    gb_copy(gbL_ctx(L), c, &v);
+    x = (const double *)c->data;
   }
-  gb_copy(c, &v);
-  data out = {(double *)c->data, shape[0], (int)shape[1]};
+  data out = {x, shape[0], (int)shape[1]};
   for (int64_t i = 0; i < out.n; i++)
     for (int j = 0; j < out.d; j++)
       if (!isfinite(out.x[i * out.d + j]))
@@ -101,199 +76,124 @@ static data getdata(lua_State *L, int idx, const char *what) {
   return out;
 }
 
-/* The standard deviation of column j (n in the denominator). */
-static double column_std(const data *s, int j) {
-  double m = 0, v = 0;
-  for (int64_t i = 0; i < s->n; i++) m += s->x[i * s->d + j];
-  m /= (double)s->n;
-  for (int64_t i = 0; i < s->n; i++) {
-    double e = s->x[i * s->d + j] - m;
-    v += e * e;
-  }
-  return sqrt(v / (double)s->n);
+/* The kNN options at iopts (k below n); standardize defaults as given. */
+static gb_knn_opts knnopts(lua_State *L, int iopts, int64_t n, int standardize) {
+  static const char *const norms[] = {"max", "euclidean", NULL};
+  gb_knn_opts o = gb_knn_defaults(standardize);
+  o.k = (int)gbL_optint(L, iopts, "k", 3, 1, 100000);
+  if (o.k >= n)
+    gbL_error(L, "k (%d) must be less than the number of points (%lld)", o.k, (long long)n);
+  o.norm = gbL_optenum(L, iopts, "norm", "max", norms) == 1 ? GB_NORM_EUCLIDEAN : GB_NORM_MAX;
+  o.algorithm = (int)gbL_optint(L, iopts, "algorithm", 1, 1, 2);
+  o.standardize = gbL_optbool(L, iopts, "standardize", standardize);
+  o.noise = gbL_optbool(L, iopts, "noise", 1);
+  o.seed = (uint64_t)gbL_optint(L, iopts, "seed", 0, 0, (lua_Integer)1 << 53);
+  return o;
 }
 
-/* Scale each column to unit standard deviation (constant columns stay). */
-static void standardize(data *s) {
-  for (int j = 0; j < s->d; j++) {
-    double sd = column_std(s, j);
-    if (sd > 0)
-      for (int64_t i = 0; i < s->n; i++) s->x[i * s->d + j] /= sd;
-  }
-}
-
-/*
-** Break ties: add N(0, (1e-10 s_j)^2) noise to column j, s_j its standard
-** deviation (1 if constant), from a generator seeded with opts.seed
-** (default 0), so results are reproducible.
-*/
-static void addnoise(data *s, uint64_t seed) {
-  gb_rng g;
-  gb_rng_seed(&g, seed);
-  for (int j = 0; j < s->d; j++) {
-    double sd = column_std(s, j);
-    double scale = 1e-10 * (sd > 0 ? sd : 1);
-    for (int64_t i = 0; i < s->n; i++) s->x[i * s->d + j] += scale * gb_rand_normal(&g);
-  }
-}
-
-static void prepare(lua_State *L, int iopts, data *s, int stdz_default, int salt) {
-  if (optbool(L, iopts, "standardize", stdz_default)) standardize(s);
-  if (optbool(L, iopts, "noise", 1)) {
-    double seed = optnumber(L, iopts, "seed", 0);
-    if (!(seed >= 0 && seed <= 9007199254740992.0) || seed != floor(seed))
-      gbL_error(L, "option seed must be a non-negative integer, got %g", seed);
-    addnoise(s, (uint64_t)seed * 4 + (uint64_t)salt);
-  }
-}
-
-static int checkk(lua_State *L, int iopts, int64_t n) {
-  int k = optint(L, iopts, "k", 3, 1, 100000);
-  if (k >= n)
-    gbL_error(L, "k (%d) must be less than the number of points (%lld)", k, (long long)n);
-  return k;
-}
-
-/* The norm option: "max" (default) or "euclidean". */
-static int optnorm(lua_State *L, int iopts) {
-  int norm = GB_NORM_MAX;
-  if (getopt(L, iopts, "norm") != LUA_TNIL) {
-    const char *nm = lua_tostring(L, -1);
-    if (nm && strcmp(nm, "euclidean") == 0) norm = GB_NORM_EUCLIDEAN;
-    else if (!nm || strcmp(nm, "max") != 0)
-      gbL_error(L, "option norm must be \"max\" or \"euclidean\"");
-  }
-  lua_pop(L, 1);
-  return norm;
-}
-
-static int coreerror(lua_State *L, int st) {
+/* A kNN kernel's status: EINVAL means a zero neighbour distance. */
+static int knnerror(lua_State *L, int st) {
   if (st == GB_EINVAL)
     return gbL_error(L, "two points coincide, so a neighbour distance is 0 "
                         "(leave the option noise on, or remove duplicates)");
-  return gbL_error(L, "%s", gb_strstatus(st));
+  return gbL_statuserror(L, NULL, st);
 }
+
+static void check(lua_State *L, int st) {
+  if (st != GB_OK) gbL_statuserror(L, NULL, st);
+}
+
+#define KNN_KEYS "k", "norm", "standardize", "noise", "seed", "base"
+#define KSG_KEYS "k", "algorithm", "standardize", "noise", "seed", "base"
+
+/* kNN estimators -------------------------------------------------------------- */
 
 /* entropy.knn(x [, opts]) */
 static int knn(lua_State *L) {
+  static const char *const keys[] = {KNN_KEYS, NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   data s = getdata(L, 1, "x");
-  int k = checkk(L, 2, s.n);
-  int norm = optnorm(L, 2);
-  prepare(L, 2, &s, 0, 0);
+  gb_knn_opts o = knnopts(L, 2, s.n, 0);
   double h;
-  int st = gb_knn_entropy(s.x, s.n, s.d, k, norm, &h);
-  if (st != GB_OK) return coreerror(L, st);
+  int st = gb_entropy_knn(gbL_ctx(L), s.x, s.n, s.d, &o, &h);
+  if (st != GB_OK) return knnerror(L, st);
   return pushresult(L, h, 2);
 }
 
-/*
-** entropy.knn_renyi(x, q [, opts]) and entropy.knn_tsallis(x, q [, opts]):
-** Leonenko, Pronzato and Savani (2008).  With zeta_i = (n - 1) C_k V_d
-** rho_i^d and C_k = (Gamma(k) / Gamma(k + 1 - q))^(1 / (1 - q)), the mean
-** I_q of zeta_i^(1 - q) estimates the integral of f^q; Renyi's entropy is
-** log(I_q) / (1 - q) and Tsallis's (1 - I_q) / (q - 1).  Needs q < k + 1.
-*/
-static int knn_q(lua_State *L, int tsallis_form) {
+/* entropy.knn_renyi(x, q [, opts]) and entropy.knn_tsallis(x, q [, opts]);
+   Tsallis's entropy is in nats' units only unless q = 1. */
+static int knn_q(lua_State *L, int tsallis) {
+  static const char *const keys[] = {KNN_KEYS, NULL};
   lua_settop(L, 3);
+  gbL_opts(L, 3, keys);
   double q = luaL_checknumber(L, 2);
   data s = getdata(L, 1, "x");
-  int k = checkk(L, 3, s.n);
-  int norm = optnorm(L, 3);
-  if (!(q >= 0 && q < k + 1) || isinf(q))
-    return gbL_error(L, "q must be >= 0 and below k + 1 (%d), got %g", k + 1, q);
-  prepare(L, 3, &s, 0, 0);
-  if (q == 1) {
-    double h;
-    int st = gb_knn_entropy(s.x, s.n, s.d, k, norm, &h);
-    if (st != GB_OK) return coreerror(L, st);
-    return pushresult(L, h, 3);
-  }
-  double *r = lua_newuserdatauv(L, sizeof(double) * (size_t)s.n, 0);
-  int st = gb_knn_radii(s.x, s.n, s.d, k, norm, r);
-  if (st != GB_OK) return coreerror(L, st);
-  double logc = (gb_gammaln(k) - gb_gammaln(k + 1 - q)) / (1 - q);
-  double base = log((double)(s.n - 1)) + logc + gb_ball_logvolume(s.d, norm);
-  /* log I_q by log-sum-exp of (1 - q) log zeta_i */
-  double mx = -HUGE_VAL;
-  for (int64_t i = 0; i < s.n; i++) {
-    if (!(r[i] > 0)) return coreerror(L, GB_EINVAL);
-    r[i] = (1 - q) * (base + s.d * log(r[i]));
-    if (r[i] > mx) mx = r[i];
-  }
-  double sum = 0;
-  for (int64_t i = 0; i < s.n; i++) sum += exp(r[i] - mx);
-  double logI = mx + log(sum / (double)s.n);
-  if (tsallis_form) {
-    lua_pushnumber(L, (1 - exp(logI)) / (q - 1));
+  gb_knn_opts o = knnopts(L, 3, s.n, 0);
+  if (!(q >= 0 && q < o.k + 1) || isinf(q))
+    return gbL_error(L, "q must be >= 0 and below k + 1 (%d), got %g", o.k + 1, q);
+  double h;
+  int st = gb_entropy_knn_q(gbL_ctx(L), s.x, s.n, s.d, &o, q, tsallis, &h);
+  if (st != GB_OK) return knnerror(L, st);
+  if (tsallis && q != 1) {
+    lua_pushnumber(L, h);
     return 1;
   }
-  return pushresult(L, logI / (1 - q), 3);
+  return pushresult(L, h, 3);
 }
 static int knn_renyi(lua_State *L) { return knn_q(L, 0); }
 static int knn_tsallis(lua_State *L) { return knn_q(L, 1); }
 
 /* entropy.ksg(x, y [, opts]) and entropy.ksg_cmi(x, y, z [, opts]) */
 static int ksg_common(lua_State *L, int cond) {
+  static const char *const keys[] = {KSG_KEYS, NULL};
   int iopts = cond ? 4 : 3;
   lua_settop(L, iopts);
+  gbL_opts(L, iopts, keys);
   data x = getdata(L, 1, "x"), y = getdata(L, 2, "y"), z = {NULL, 0, 0};
   if (cond) z = getdata(L, 3, "z");
   if (y.n != x.n || (cond && z.n != x.n))
     gbL_error(L, "x, y%s must have the same number of rows (got %lld, %lld%s)", cond ? " and z" : "",
               (long long)x.n, (long long)y.n, cond ? ", ..." : "");
-  int k = checkk(L, iopts, x.n);
-  int alg = optint(L, iopts, "algorithm", 1, 1, 2);
-  prepare(L, iopts, &x, 1, 1);
-  prepare(L, iopts, &y, 1, 2);
-  if (cond) prepare(L, iopts, &z, 1, 3);
+  gb_knn_opts o = knnopts(L, iopts, x.n, 1);
   double mi;
-  int st = gb_ksg(x.x, x.d, y.x, y.d, z.x, z.d, x.n, k, alg, &mi);
-  if (st != GB_OK) return coreerror(L, st);
+  int st = gb_mi_ksg(gbL_ctx(L), x.x, x.d, y.x, y.d, z.x, z.d, x.n, &o, &mi);
+  if (st != GB_OK) return knnerror(L, st);
   return pushresult(L, mi, iopts);
 }
 static int ksg(lua_State *L) { return ksg_common(L, 0); }
 static int ksg_cmi(lua_State *L) { return ksg_common(L, 1); }
 
-/* Discrete ------------------------------------------------------------------------ */
-
-static int method(lua_State *L, int iopts) {
-  static const char *const names[] = {"plugin", "miller_madow", "grassberger", "chao_shen",
-                                      "jackknife", "nsb", NULL};
-  int m = GB_H_PLUGIN;
-  if (getopt(L, iopts, "method") != LUA_TNIL) {
-    const char *s = lua_tostring(L, -1);
-    for (m = 0; names[m] && (!s || strcmp(names[m], s) != 0); m++) {}
-    if (!names[m])
-      gbL_error(L, "option method must be one of plugin, miller_madow, grassberger, "
-                   "chao_shen, jackknife, nsb");
-  }
-  lua_pop(L, 1);
-  return m;
+/* entropy.knn_kl(x, y [, opts]): D(P || Q) from x ~ P and y ~ Q */
+static int knn_kl(lua_State *L) {
+  static const char *const keys[] = {KNN_KEYS, NULL};
+  lua_settop(L, 3);
+  gbL_opts(L, 3, keys);
+  data x = getdata(L, 1, "x"), y = getdata(L, 2, "y");
+  if (x.d != y.d)
+    return gbL_error(L, "x has %d columns but y has %d", x.d, y.d);
+  gb_knn_opts o = knnopts(L, 3, x.n, 0);
+  if (o.k > y.n) return gbL_error(L, "k (%d) must be at most the size of y (%lld)", o.k, (long long)y.n);
+  if (o.k > 256) return gbL_error(L, "k (%d) must be at most 256", o.k);
+  double D;
+  int st = gb_knn_kl(gbL_ctx(L), x.x, x.n, y.x, y.n, x.d, &o, &D);
+  if (st != GB_OK) return knnerror(L, st);
+  return pushresult(L, D, 3);
 }
 
-/* Symbols: int64 samples, one per row (columns of a 2-D array form joint
-   symbols).  Returns the counts of the distinct rows, pushed as an array. */
-typedef struct symbols {
-  const int64_t *x;
-  int c;
-} symbols;
+/* Discrete ------------------------------------------------------------------------ */
 
-static _Thread_local const symbols *cmp_sym;
-static int cmp_rows(const void *a, const void *b) {
-  const int64_t *x = cmp_sym->x;
-  int64_t i = *(const int64_t *)a, j = *(const int64_t *)b;
-  for (int k = 0; k < cmp_sym->c; k++) {
-    int64_t u = x[i * cmp_sym->c + k], v = x[j * cmp_sym->c + k];
-    if (u != v) return u < v ? -1 : 1;
-  }
-  return 0;
+static const char *const methods[] = {"plugin", "miller_madow", "grassberger", "chao_shen",
+                                      "jackknife", "nsb", NULL};
+
+static int method(lua_State *L, int iopts) {
+  return gbL_optenum(L, iopts, "method", "plugin", methods);
 }
 
 /* Join the samples at the given stack indices column-wise into one n x c
-   int64 table; pushed. */
-static symbols getsymbols(lua_State *L, const int *idx, int m, const char *const *what,
-                          int64_t *nout) {
+   int64 table, pushed; *c gets its width. */
+static const int64_t *getsymbols(lua_State *L, const int *idx, int m, const char *const *what,
+                                 int64_t *nout, int *cout) {
   int64_t n = -1;
   int c = 0;
   gb_array *parts[3];
@@ -325,45 +225,31 @@ static symbols getsymbols(lua_State *L, const int *idx, int m, const char *const
     if (v.ndim == 1) { v.ndim = 2; v.shape[1] = 1; v.strides[1] = 0; }
     dst.data = out->data + col * (int64_t)sizeof(int64_t);
     dst.shape[1] = w;
-    gb_copy(&dst, &v);
+    gb_copy(gbL_ctx(L), &dst, &v);
     col += w;
   }
   *nout = n;
-  return (symbols){(const int64_t *)out->data, c};
-}
-
-/* Counts of the distinct rows of s (n rows): returns their number. */
-static int64_t count_rows(lua_State *L, const symbols *s, int64_t n, double **counts) {
-  int64_t *order = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)n, 0);
-  double *cnt = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
-  for (int64_t i = 0; i < n; i++) order[i] = i;
-  cmp_sym = s;
-  qsort(order, (size_t)n, sizeof(int64_t), cmp_rows);
-  int64_t m = 0;
-  for (int64_t i = 0; i < n; i++) {
-    if (i == 0 || cmp_rows(&order[i - 1], &order[i]) != 0) cnt[m++] = 0;
-    cnt[m - 1] += 1;
-  }
-  *counts = cnt;
-  return m;
+  *cout = c;
+  return (const int64_t *)out->data;
 }
 
 /* H of the joint symbols of the arguments at idx[0..m) */
 static double joint_entropy(lua_State *L, const int *idx, int m, const char *const *what,
                             int meth) {
-  int top = lua_gettop(L);
+  int top = lua_gettop(L), c;
   int64_t n;
-  symbols s = getsymbols(L, idx, m, what, &n);
-  double *counts;
-  int64_t k = count_rows(L, &s, n, &counts);
-  double h = gb_entropy_counts(counts, k, meth);
+  const int64_t *s = getsymbols(L, idx, m, what, &n, &c);
+  double h;
+  check(L, gb_entropy_joint(gbL_ctx(L), s, n, c, meth, &h));
   lua_settop(L, top);
   return h;
 }
 
 /* entropy.discrete(x [, opts]) */
 static int discrete(lua_State *L) {
+  static const char *const keys[] = {"method", "base", NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   int m = method(L, 2);
   static const char *const w[] = {"x"};
   return pushresult(L, joint_entropy(L, (int[]){1}, 1, w, m), 2);
@@ -371,7 +257,9 @@ static int discrete(lua_State *L) {
 
 /* entropy.discrete_mi(x, y [, opts]) = H(x) + H(y) - H(x, y) */
 static int discrete_mi(lua_State *L) {
+  static const char *const keys[] = {"method", "base", NULL};
   lua_settop(L, 3);
+  gbL_opts(L, 3, keys);
   int m = method(L, 3);
   static const char *const w[] = {"x", "y"};
   double hx = joint_entropy(L, (int[]){1}, 1, w, m);
@@ -382,7 +270,9 @@ static int discrete_mi(lua_State *L) {
 
 /* entropy.discrete_cmi(x, y, z [, opts]) = H(x,z) + H(y,z) - H(z) - H(x,y,z) */
 static int discrete_cmi(lua_State *L) {
+  static const char *const keys[] = {"method", "base", NULL};
   lua_settop(L, 4);
+  gbL_opts(L, 4, keys);
   int m = method(L, 4);
   static const char *const w[] = {"x", "y", "z"};
   static const char *const wxz[] = {"x", "z"}, *const wyz[] = {"y", "z"};
@@ -395,7 +285,9 @@ static int discrete_cmi(lua_State *L) {
 
 /* entropy.conditional(x, y [, opts]) = H(x | y) = H(x, y) - H(y) */
 static int conditional(lua_State *L) {
+  static const char *const keys[] = {"method", "base", NULL};
   lua_settop(L, 3);
+  gbL_opts(L, 3, keys);
   int m = method(L, 3);
   static const char *const w[] = {"x", "y"};
   double hxy = joint_entropy(L, (int[]){1, 2}, 2, w, m);
@@ -419,15 +311,17 @@ static double *vector(lua_State *L, int idx, const char *what, int64_t *n) {
 
 /* entropy.from_counts(counts [, opts]) */
 static int from_counts(lua_State *L) {
+  static const char *const keys[] = {"method", "alphabet", "base", NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   int m = method(L, 2);
   int64_t n;
   double *c = vector(L, 1, "counts", &n);
-  double K = optnumber(L, 2, "alphabet", (double)n);
+  double K = gbL_optnum(L, 2, "alphabet", (double)n);
   if (!(K >= (double)n) || K != floor(K) || isinf(K))
     return gbL_error(L, "option alphabet must be an integer at least the number of counts (%lld)",
                      (long long)n);
-  double h = m == GB_H_NSB ? gb_entropy_nsb(c, n, K) : gb_entropy_counts(c, n, m);
+  double h = m == GB_H_NSB ? gb_entropy_nsb(gbL_ctx(L), c, n, K) : gb_entropy_counts(gbL_ctx(L), c, n, m);
   if (isnan(h)) return gbL_error(L, "counts sum to zero");
   return pushresult(L, h, 2);
 }
@@ -438,7 +332,7 @@ static double *probs(lua_State *L, int idx, int iopts, const char *what, int64_t
   double *p = vector(L, idx, what, n), s = 0;
   for (int64_t i = 0; i < *n; i++) s += p[i];
   if (!(s > 0)) gbL_error(L, "%s sums to zero", what);
-  if (optbool(L, iopts, "normalize", 0)) {
+  if (gbL_optbool(L, iopts, "normalize", 0)) {
     for (int64_t i = 0; i < *n; i++) p[i] /= s;
   } else if (fabs(s - 1) > 1e-9) {
     gbL_error(L, "%s sums to %.17g, not 1 (pass {normalize = true} to scale it)", what, s);
@@ -446,56 +340,39 @@ static double *probs(lua_State *L, int idx, int iopts, const char *what, int64_t
   return p;
 }
 
+static const char *const prob_keys[] = {"normalize", "base", NULL};
+
 /* entropy.shannon(p [, opts]) */
 static int shannon(lua_State *L) {
   lua_settop(L, 2);
+  gbL_opts(L, 2, prob_keys);
   int64_t n;
-  double *p = probs(L, 1, 2, "p", &n), h = 0;
-  for (int64_t i = 0; i < n; i++) h -= gb_xlogy(p[i], p[i]);
-  return pushresult(L, h, 2);
-}
-
-static double renyi_of(const double *p, int64_t n, double a) {
-  double h = 0;
-  if (a == 1) {
-    for (int64_t i = 0; i < n; i++) h -= gb_xlogy(p[i], p[i]);
-  } else if (a == 0) {
-    for (int64_t i = 0; i < n; i++) h += p[i] > 0;
-    h = log(h);
-  } else if (isinf(a)) {
-    double mx = 0;
-    for (int64_t i = 0; i < n; i++) if (p[i] > mx) mx = p[i];
-    h = -log(mx);
-  } else {
-    double s = 0;
-    for (int64_t i = 0; i < n; i++) if (p[i] > 0) s += pow(p[i], a);
-    h = log(s) / (1 - a);
-  }
-  return h;
+  double *p = probs(L, 1, 2, "p", &n);
+  return pushresult(L, gb_shannon(p, n), 2);
 }
 
 /* entropy.renyi(p, alpha [, opts]) */
 static int renyi(lua_State *L) {
   lua_settop(L, 3);
+  gbL_opts(L, 3, prob_keys);
   int64_t n;
   double *p = probs(L, 1, 3, "p", &n);
   double a = luaL_checknumber(L, 2);
   if (!(a >= 0)) return gbL_error(L, "alpha must be >= 0 (or math.huge), got %g", a);
-  return pushresult(L, renyi_of(p, n, a), 3);
+  return pushresult(L, gb_renyi(p, n, a), 3);
 }
 
-/* entropy.tsallis(p, q [, opts]): (1 - sum p^q) / (q - 1), in nats' units
-   only (base does not apply). */
+/* entropy.tsallis(p, q [, opts]): in nats' units only (base does not
+   apply) unless q = 1 */
 static int tsallis(lua_State *L) {
   lua_settop(L, 3);
+  gbL_opts(L, 3, prob_keys);
   int64_t n;
   double *p = probs(L, 1, 3, "p", &n);
   double q = luaL_checknumber(L, 2);
   if (!isfinite(q)) return gbL_error(L, "q must be finite, got %g", q);
-  if (q == 1) return pushresult(L, renyi_of(p, n, 1), 3);
-  double s = 0;
-  for (int64_t i = 0; i < n; i++) if (p[i] > 0) s += pow(p[i], q);
-  lua_pushnumber(L, (1 - s) / (q - 1));
+  if (q == 1) return pushresult(L, gb_tsallis(p, n, q), 3);
+  lua_pushnumber(L, gb_tsallis(p, n, q));
   return 1;
 }
 
@@ -506,31 +383,28 @@ static void samelen(lua_State *L, int64_t a, int64_t b) {
 /* entropy.kl(p, q [, opts]) = sum p log(p / q) */
 static int kl(lua_State *L) {
   lua_settop(L, 3);
+  gbL_opts(L, 3, prob_keys);
   int64_t n, m;
-  double *p = probs(L, 1, 3, "p", &n), *q = probs(L, 2, 3, "q", &m), d = 0;
+  double *p = probs(L, 1, 3, "p", &n), *q = probs(L, 2, 3, "q", &m);
   samelen(L, n, m);
-  for (int64_t i = 0; i < n; i++) {
-    if (p[i] == 0) continue;
-    if (q[i] == 0) { d = HUGE_VAL; break; }
-    d += p[i] * log(p[i] / q[i]);
-  }
-  return pushresult(L, d, 3);
+  return pushresult(L, gb_kl(p, q, n), 3);
 }
 
 /* entropy.cross_entropy(p, q [, opts]) = -sum p log q */
 static int cross_entropy(lua_State *L) {
   lua_settop(L, 3);
+  gbL_opts(L, 3, prob_keys);
   int64_t n, m;
-  double *p = probs(L, 1, 3, "p", &n), *q = probs(L, 2, 3, "q", &m), h = 0;
+  double *p = probs(L, 1, 3, "p", &n), *q = probs(L, 2, 3, "q", &m);
   samelen(L, n, m);
-  for (int64_t i = 0; i < n; i++) h -= gb_xlogy(p[i], q[i]);
-  return pushresult(L, h, 3);
+  return pushresult(L, gb_cross_entropy(p, q, n), 3);
 }
 
-/* entropy.js(ps [, weights [, opts]]): H(sum w_i P_i) - sum w_i H(P_i), ps a
-   table of distributions or a 2-D array with one per row. */
+/* entropy.js(ps [, weights [, opts]]): ps a table of distributions or a
+   2-D array with one per row. */
 static int js(lua_State *L) {
   lua_settop(L, 3);
+  gbL_opts(L, 3, prob_keys);
   int64_t k, n = -1;
   gb_array *rows = gbL_testarray(L, 1);
   if (rows && rows->ndim == 2) {
@@ -544,7 +418,7 @@ static int js(lua_State *L) {
       v.strides[0] = rows->strides[1];
       v.size = rows->shape[1];
       gb_array *c = gbL_newarray(L, GB_FLOAT64, 1, v.shape);
-      gb_copy(c, &v);
+      gb_copy(gbL_ctx(L), c, &v);
       lua_rawseti(L, -2, i + 1);
     }
     lua_replace(L, 1);
@@ -559,7 +433,8 @@ static int js(lua_State *L) {
     w = probs(L, 2, 3, "weights", &nw);
     if (nw != k) return gbL_error(L, "%lld weights for %lld distributions", (long long)nw, (long long)k);
   }
-  double *mix = NULL, hs = 0;
+  /* the distributions, checked, as the rows of one k x n block */
+  double *block = NULL;
   for (int64_t i = 0; i < k; i++) {
     int top = lua_gettop(L);
     lua_rawgeti(L, 1, i + 1);
@@ -567,357 +442,172 @@ static int js(lua_State *L) {
     double *p = probs(L, top + 1, 3, "ps[i]", &m);
     if (n >= 0 && m != n) return gbL_error(L, "ps[%lld] has %lld entries, ps[1] has %lld",
                                            (long long)(i + 1), (long long)m, (long long)n);
-    if (!mix) {
-      /* the mixture lives below this iteration's values on the stack */
+    if (!block) {
+      int64_t shape[2] = {k, m};
       n = m;
+      block = (double *)gbL_newarray(L, GB_FLOAT64, 2, shape)->data;
+      lua_replace(L, top + 1);          /* below this iteration's values */
+      top++;
       lua_settop(L, top);
-      mix = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
-      memset(mix, 0, sizeof(double) * (size_t)n);
-      top = lua_gettop(L);
       lua_rawgeti(L, 1, i + 1);
       p = probs(L, top + 1, 3, "ps[i]", &m);
     }
-    double wi = w ? w[i] : 1.0 / (double)k, h = 0;
-    for (int64_t j = 0; j < n; j++) {
-      mix[j] += wi * p[j];
-      h -= gb_xlogy(p[j], p[j]);
-    }
-    hs += wi * h;
+    memcpy(block + i * n, p, sizeof(double) * (size_t)n);
     lua_settop(L, top);
   }
-  double hm = 0;
-  for (int64_t j = 0; j < n; j++) hm -= gb_xlogy(mix[j], mix[j]);
-  return pushresult(L, hm - hs, 3);
+  double d;
+  check(L, gb_js(gbL_ctx(L), block, k, n, w, &d));
+  return pushresult(L, d, 3);
 }
 
-/* Time series ------------------------------------------------------------------------ */
+/* Ordinal patterns -------------------------------------------------------------------- */
 
-/*
-** The ordinal-pattern counts of the series at 1 with the options at 2
-** (order from minorder to 10, delay), pushed; *nf gets order!.
-*/
-static double *ordinal_counts(lua_State *L, int minorder, int *order, int64_t *nf) {
-  *order = optint(L, 2, "order", 3, minorder, 10);
-  int delay = optint(L, 2, "delay", 1, 1, 1 << 30);
+/* The series at 1 and its order (from minorder to 10) and delay at 2. */
+static const double *ordinal_args(lua_State *L, int minorder, int *order, int *delay,
+                                  int64_t *n) {
+  *order = (int)gbL_optint(L, 2, "order", 3, minorder, 10);
+  *delay = (int)gbL_optint(L, 2, "delay", 1, 1, 1 << 30);
   gb_array *a = gbL_checkvector(L, 1, "x");
-  int64_t n = a->size;
   const double *x = (const double *)a->data;
-  if ((int64_t)(*order - 1) * delay >= n)
+  *n = a->size;
+  if ((int64_t)(*order - 1) * *delay >= *n)
     gbL_error(L, "x has %lld values, too few for order %d and delay %d (needs more than %lld)",
-              (long long)n, *order, delay, (long long)(*order - 1) * delay);
-  for (int64_t i = 0; i < n; i++)
+              (long long)*n, *order, *delay, (long long)(*order - 1) * *delay);
+  for (int64_t i = 0; i < *n; i++)
     if (isnan(x[i])) gbL_error(L, "x[%lld] is NaN", (long long)(i + 1));
-  *nf = 1;
-  for (int i = 2; i <= *order; i++) *nf *= i;
-  double *counts = lua_newuserdatauv(L, sizeof(double) * (size_t)*nf, 0);
-  int st = gb_ordinal_patterns(x, n, *order, delay, counts);
-  if (st != GB_OK) gbL_error(L, "%s", gb_strstatus(st));
-  return counts;
+  return x;
 }
 
 /* entropy.permutation(x [, opts]) */
 static int permutation(lua_State *L) {
+  static const char *const keys[] = {"order", "delay", "normalize", "base", NULL};
   lua_settop(L, 2);
-  int order, norm = optbool(L, 2, "normalize", 0);
-  int64_t nf;
-  double *counts = ordinal_counts(L, 1, &order, &nf);
-  double h = gb_entropy_counts(counts, nf, GB_H_PLUGIN);
+  gbL_opts(L, 2, keys);
+  int order, delay, norm = gbL_optbool(L, 2, "normalize", 0);
+  int64_t n;
+  const double *x = ordinal_args(L, 1, &order, &delay, &n);
+  double h;
+  check(L, gb_permutation_entropy(gbL_ctx(L), x, n, order, delay, norm, &h));
   if (norm) {
-    lua_pushnumber(L, order > 1 ? h / log((double)nf) : 0);
+    lua_pushnumber(L, h);
     return 1;
   }
   return pushresult(L, h, 2);
 }
 
-/* entropy.complexity(x [, opts]) -> H, C: the normalised permutation
-   entropy H and the Jensen-Shannon statistical complexity
-   C = Q0 JS(P, U) H (Rosso et al. 2007), U the uniform distribution over
-   the N = order! patterns and Q0 = 1 / max JS */
+/* entropy.complexity(x [, opts]) -> H, C */
 static int complexity(lua_State *L) {
+  static const char *const keys[] = {"order", "delay", NULL};
   lua_settop(L, 2);
-  int order;
-  int64_t nf;
-  double *counts = ordinal_counts(L, 2, &order, &nf);
-  double N = (double)nf, total = 0, hp = 0, hm = 0;
-  for (int64_t i = 0; i < nf; i++) total += counts[i];
-  for (int64_t i = 0; i < nf; i++) {
-    double p = counts[i] / total, m = 0.5 * (p + 1 / N);
-    hp -= gb_xlogy(p, p);
-    hm -= gb_xlogy(m, m);
-  }
-  double H = hp / log(N);
-  double jsd = hm - 0.5 * hp - 0.5 * log(N);
-  double q0 = -2 / ((N + 1) / N * log(N + 1) - 2 * log(2 * N) + log(N));
+  gbL_opts(L, 2, keys);
+  int order, delay;
+  int64_t n;
+  const double *x = ordinal_args(L, 2, &order, &delay, &n);
+  double H, C;
+  check(L, gb_complexity(gbL_ctx(L), x, n, order, delay, &H, &C));
   lua_pushnumber(L, H);
-  lua_pushnumber(L, q0 * jsd * H);
+  lua_pushnumber(L, C);
   return 2;
 }
 
 /* 1-D spacing estimators ------------------------------------------------------------- */
 
-/* X_(j) for j in 1..n, clamped at both ends */
-static inline double order_stat(const double *x, int64_t n, int64_t j) {
-  return x[(j < 1 ? 1 : j > n ? n : j) - 1];
-}
-
 /* entropy.spacing(x [, opts]) */
 static int spacing(lua_State *L) {
-  lua_settop(L, 2);
+  static const char *const keys[] = {"method", "window", "base", NULL};
   static const char *const names[] = {"vasicek", "van_es", "ebrahimi", "correa", NULL};
-  int meth = 0;
-  if (getopt(L, 2, "method") != LUA_TNIL) {
-    const char *nm = lua_tostring(L, -1);
-    for (meth = 0; names[meth] && (!nm || strcmp(nm, names[meth]) != 0); meth++) {}
-    if (!names[meth])
-      gbL_error(L, "option method must be one of vasicek, van_es, ebrahimi, correa");
-  }
-  lua_pop(L, 1);
+  lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
+  int meth = gbL_optenum(L, 2, "method", "vasicek", names);
   data s = getdata(L, 1, "x");
   if (s.d != 1) return gbL_error(L, "x must be 1-D (one value per sample)");
   int64_t n = s.n;
   if (n < 2) return gbL_error(L, "x needs at least 2 values");
-  double defm = floor(sqrt((double)n) + 0.5);
-  double mm = optnumber(L, 2, "window", defm);
+  double mm = gbL_optnum(L, 2, "window", (double)gb_spacing_window(n));
   if (mm != floor(mm) || mm < 1 || mm >= 0.5 * (double)n)
     return gbL_error(L, "option window must be an integer from 1 to n/2 (%lld values), got %g",
                      (long long)n, mm);
-  int64_t m = (int64_t)mm;
-  double *x = s.x;
-  gb_sort_doubles(x, n);
-  double nn = (double)n, h = 0;
-  switch (meth) {
-    case 0:   /* Vasicek: mean log(n/(2m) (X_(i+m) - X_(i-m))) */
-      for (int64_t i = 1; i <= n; i++)
-        h += log(nn / (2.0 * (double)m) * (order_stat(x, n, i + m) - order_stat(x, n, i - m)));
-      h /= nn;
-      break;
-    case 1: { /* van Es */
-      for (int64_t i = 1; i <= n - m; i++)
-        h += log((nn + 1) / (double)m * (x[i + m - 1] - x[i - 1]));
-      h /= nn - (double)m;
-      for (int64_t j = m; j <= n; j++) h += 1.0 / (double)j;
-      h += log((double)m) - log(nn + 1);
-      break;
-    }
-    case 2:   /* Ebrahimi: Vasicek with end weights c_i */
-      for (int64_t i = 1; i <= n; i++) {
-        double c = i <= m ? 1 + (double)(i - 1) / (double)m
-                 : i >= n - m + 1 ? 1 + (double)(n - i) / (double)m : 2;
-        h += log(nn * (order_stat(x, n, i + m) - order_stat(x, n, i - m)) / (c * (double)m));
-      }
-      h /= nn;
-      break;
-    default:  /* Correa: the local slope of the empirical quantile function */
-      for (int64_t i = 1; i <= n; i++) {
-        double mean = 0, num = 0, den = 0;
-        for (int64_t j = i - m; j <= i + m; j++) mean += order_stat(x, n, j);
-        mean /= (double)(2 * m + 1);
-        for (int64_t j = i - m; j <= i + m; j++) {
-          double e = order_stat(x, n, j) - mean;
-          num += (double)(j - i) * e;
-          den += e * e;
-        }
-        h -= log(num / (nn * den));
-      }
-      h /= nn;
-      break;
-  }
-  if (!isfinite(h))
+  double h;
+  int st = gb_entropy_spacing(gbL_ctx(L), s.x, n, meth, (int64_t)mm, &h);
+  if (st == GB_EINVAL)
     return gbL_error(L, "x has repeated values, so a spacing is 0 (add noise or widen the window)");
+  check(L, st);
   return pushresult(L, h, 2);
 }
 
 /* Histogram and kernel estimators ---------------------------------------------------- */
 
-/* The q-quantile of sorted values by linear interpolation (NumPy's default). */
-static double quantile_sorted(const double *v, int64_t n, double q) {
-  double pos = q * (double)(n - 1), f = floor(pos);
-  int64_t i = (int64_t)f;
-  if (i + 1 >= n) return v[n - 1];
-  return v[i] + (pos - f) * (v[i + 1] - v[i]);
-}
-
-/*
-** entropy.histogram(x [, opts]): -sum p_j log(p_j / w_j) over equal bins
-** of width w between min and max of the 1-D sample x.  Option bins: a
-** count, or NumPy's rules "sturges" (width = range / (log2 n + 1)),
-** "scott" (width = (24 sqrt(pi) / n)^(1/3) sd) or "fd" (Freedman and
-** Diaconis, width = 2 IQR n^(-1/3), the default), giving ceil(range /
-** width) bins, as numpy.histogram_bin_edges.
-*/
+/* entropy.histogram(x [, opts]): option bins a count or a rule */
 static int histogram(lua_State *L) {
+  static const char *const keys[] = {"bins", "base", NULL};
+  static const char *const rules[] = {"fd", "scott", "sturges", NULL};
+  static const int rule_of[] = {GB_BINS_FD, GB_BINS_SCOTT, GB_BINS_STURGES};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   data s = getdata(L, 1, "x");
   if (s.d != 1) return gbL_error(L, "x must be 1-D (one value per sample)");
-  int64_t n = s.n;
-  double *v = s.x;
-  gb_sort_doubles(v, n);
-  double lo = v[0], hi = v[n - 1], range = hi - lo;
-  if (!(range > 0)) return gbL_error(L, "x is constant: its histogram has no width");
+  int rule = GB_BINS_FD;
   int64_t nbins = 0;
-  int t = getopt(L, 2, "bins");
+  int t = lua_isnil(L, 2) ? LUA_TNIL : lua_getfield(L, 2, "bins");
   if (t == LUA_TNUMBER) {
     double b = lua_tonumber(L, -1);
-    if (b != floor(b) || b < 1 || b > 1e8)
+    if (b != floor(b) || b < 1 || b > GB_BINS_MAX)
       return gbL_error(L, "option bins must be a positive integer or a rule name, got %g", b);
     nbins = (int64_t)b;
-  } else if (t == LUA_TNIL || t == LUA_TSTRING) {
-    const char *rule = t == LUA_TNIL ? "fd" : lua_tostring(L, -1);
-    double w;
-    if (strcmp(rule, "sturges") == 0) w = range / (log2((double)n) + 1);
-    else if (strcmp(rule, "scott") == 0)
-      w = pow(24 * sqrt(M_PI) / (double)n, 1.0 / 3) * column_std(&(data){v, n, 1}, 0);
-    else if (strcmp(rule, "fd") == 0)
-      w = 2 * (quantile_sorted(v, n, 0.75) - quantile_sorted(v, n, 0.25)) * pow((double)n, -1.0 / 3);
-    else return gbL_error(L, "option bins must be a count or one of fd, scott, sturges");
-    nbins = w > 0 ? (int64_t)ceil(range / w) : 1;
-  } else {
+    rule = GB_BINS_COUNT;
+  } else if (t == LUA_TSTRING) {
+    rule = rule_of[gbL_optenum(L, 2, "bins", "fd", rules)];
+  } else if (t != LUA_TNIL) {
     return gbL_error(L, "option bins must be a count or a rule name");
   }
-  lua_pop(L, 1);
-  double *count = lua_newuserdatauv(L, sizeof(double) * (size_t)nbins, 0);
-  memset(count, 0, sizeof(double) * (size_t)nbins);
-  double step = range / (double)nbins;
-  for (int64_t i = 0; i < n; i++) {
-    int64_t b = (int64_t)((v[i] - lo) / range * (double)nbins);
-    if (b >= nbins) b = nbins - 1;
-    /* settle on the edges lo + j step, as linspace makes them */
-    if (b > 0 && v[i] < lo + (double)b * step) b--;
-    else if (b < nbins - 1 && v[i] >= lo + (double)(b + 1) * step) b++;
-    count[b] += 1;
-  }
-  double h = 0, nn = (double)n;
-  for (int64_t b = 0; b < nbins; b++)
-    if (count[b] > 0) h -= count[b] / nn * log(count[b] / nn / step);
+  double h;
+  int st = gb_entropy_histogram(gbL_ctx(L), s.x, s.n, rule, nbins, &h);
+  if (st == GB_EINVAL) return gbL_error(L, "x is constant: its histogram has no width");
+  if (st == GB_EOVERFLOW)
+    return gbL_error(L, "the range of x overflows, or its rule asks for more than %d bins",
+                     GB_BINS_MAX);
+  check(L, st);
   return pushresult(L, h, 2);
 }
 
-/*
-** entropy.kde(x [, opts]): the resubstitution estimate -mean log f(x_i) of
-** the kernel density f of the sample x (n x d).  kernel "gaussian"
-** (default): bandwidth matrix factor^2 cov, factor n^(-1/(d+4)) (Scott's
-** rule, as scipy.stats.gaussian_kde) unless option bandwidth gives the
-** factor; "box": f(x) = #{j : |x_j - x|_max <= h} / (n (2h)^d), h the
-** option bandwidth (default: the Gaussian factor times the mean column
-** standard deviation).  The sample itself is included in its density.
-*/
+/* entropy.kde(x [, opts]) */
 static int kde(lua_State *L) {
+  static const char *const keys[] = {"kernel", "bandwidth", "base", NULL};
+  static const char *const kernels[] = {"gaussian", "box", NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   data s = getdata(L, 1, "x");
-  int64_t n = s.n, d = s.d;
-  int box = 0;
-  if (getopt(L, 2, "kernel") != LUA_TNIL) {
-    const char *k = lua_tostring(L, -1);
-    if (k && strcmp(k, "box") == 0) box = 1;
-    else if (!k || strcmp(k, "gaussian") != 0)
-      gbL_error(L, "option kernel must be \"gaussian\" or \"box\"");
+  int kernel = gbL_optenum(L, 2, "kernel", "gaussian", kernels) ? GB_KDE_BOX : GB_KDE_GAUSSIAN;
+  if (s.n <= s.d)
+    return gbL_error(L, "x needs more rows (%lld) than columns (%lld)", (long long)s.n, (long long)s.d);
+  double factor = NAN;              /* the kernel's default */
+  if (hasopt(L, 2, "bandwidth")) {
+    factor = gbL_optnum(L, 2, "bandwidth", NAN);
+    if (!(factor > 0) || isinf(factor)) return gbL_error(L, "option bandwidth must be finite and > 0");
   }
-  lua_pop(L, 1);
-  if (n <= d) return gbL_error(L, "x needs more rows (%lld) than columns (%lld)", (long long)n, (long long)d);
-  int given = getopt(L, 2, "bandwidth") != LUA_TNIL;
-  lua_pop(L, 1);
-  double factor = optnumber(L, 2, "bandwidth", pow((double)n, -1.0 / (double)(d + 4)));
-  if (!(factor > 0) || isinf(factor)) return gbL_error(L, "option bandwidth must be finite and > 0");
-  double *term = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
-  if (box) {
-    double h = factor;
-    if (!given) {
-      double sd = 0;
-      for (int j = 0; j < s.d; j++) sd += column_std(&s, j) / (double)d;
-      h = factor * sd;
-    }
-    gb_kdtree t;
-    if (gb_kdtree_build(&t, s.x, n, (int)d) != GB_OK) return gbL_error(L, "out of memory");
-    double logv = (double)d * log(2 * h) + log((double)n);
-#pragma omp parallel for schedule(dynamic, 256)
-    for (int64_t i = 0; i < n; i++)
-      term[i] = log((double)gb_kdtree_count(&t, s.x + i * d, h, 0, GB_NORM_MAX, -1)) - logv;
-    gb_kdtree_free(&t);
-  } else {
-    /* whiten with the Cholesky factor of factor^2 cov (ddof 1, as SciPy) */
-    double *c = lua_newuserdatauv(L, sizeof(double) * (size_t)(d * d + d), 0), *mean = c + d * d;
-    for (int64_t j = 0; j < d; j++) {
-      double m = 0;
-      for (int64_t i = 0; i < n; i++) m += s.x[i * d + j];
-      mean[j] = m / (double)n;
-    }
-    for (int64_t a = 0; a < d; a++)
-      for (int64_t b = 0; b <= a; b++) {
-        double v = 0;
-        for (int64_t i = 0; i < n; i++) v += (s.x[i * d + a] - mean[a]) * (s.x[i * d + b] - mean[b]);
-        c[a * d + b] = c[b * d + a] = v / (double)(n - 1) * factor * factor;
-      }
-    if (gb_cholesky_psd(c, d) != GB_OK) return gbL_error(L, "the covariance of x is not positive definite");
-    double logdetc = 0;
-    for (int64_t j = 0; j < d; j++) {
-      if (!(c[j * d + j] > 0)) return gbL_error(L, "the covariance of x is singular");
-      logdetc += log(c[j * d + j]);
-    }
-    /* z = L^-1 x, row by row (forward substitution) */
-    for (int64_t i = 0; i < n; i++) {
-      double *r = s.x + i * d;
-      for (int64_t a = 0; a < d; a++) {
-        double v = r[a];
-        for (int64_t b = 0; b < a; b++) v -= c[a * d + b] * r[b];
-        r[a] = v / c[a * d + a];
-      }
-    }
-    double norm = log((double)n) + 0.5 * (double)d * log(2 * M_PI) + logdetc;
-    /* O(n^2): rows in blocks, with an interrupt check between them */
-    for (int64_t b = 0; b < n; b += 1024) {
-      int64_t e = b + 1024 < n ? b + 1024 : n;
-#pragma omp parallel for schedule(dynamic, 16)
-      for (int64_t i = b; i < e; i++) {
-        double sum = 0;                      /* the j = i term is exp(0) = 1, the largest */
-        for (int64_t j = 0; j < n; j++) {
-          double q = 0;
-          for (int64_t a = 0; a < d; a++) {
-            double v = s.x[i * d + a] - s.x[j * d + a];
-            q += v * v;
-          }
-          sum += exp(-0.5 * q);
-        }
-        term[i] = log(sum) - norm;
-      }
-      gbL_checkinterrupt(L);
-    }
-  }
-  double h = 0;
-  for (int64_t i = 0; i < n; i++) h -= term[i];
-  return pushresult(L, h / (double)n, 2);
+  double h;
+  int st = gb_entropy_kde(gbL_ctx(L), s.x, s.n, s.d, kernel, factor, &h);
+  if (st == GB_ENOTPD) return gbL_error(L, "the covariance of x is not positive definite");
+  if (st == GB_ESINGULAR) return gbL_error(L, "the covariance of x is singular");
+  check(L, st);
+  return pushresult(L, h, 2);
 }
 
-/*
-** entropy.spectral(x [, opts]): the Shannon entropy of the normalised
-** one-sided periodogram of the 1-D series x (mean removed; bins 0 to n/2,
-** the inner ones doubled as in scipy.signal.periodogram).  normalize =
-** true divides by the log of the number of bins.
-*/
+/* entropy.spectral(x [, opts]) */
 static int spectral(lua_State *L) {
+  static const char *const keys[] = {"normalize", "base", NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   data s = getdata(L, 1, "x");
   if (s.d != 1) return gbL_error(L, "x must be a 1-D series");
-  int64_t n = s.n;
-  if (n < 2) return gbL_error(L, "x needs at least 2 values");
-  int norm = optbool(L, 2, "normalize", 0);
-  double *im = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0), mean = 0;
-  for (int64_t i = 0; i < n; i++) mean += s.x[i];
-  mean /= (double)n;
-  for (int64_t i = 0; i < n; i++) { s.x[i] -= mean; im[i] = 0; }
-  if (gb_dft(s.x, im, n) != GB_OK) return gbL_error(L, "out of memory");
-  int64_t nb = n / 2 + 1;
-  double total = 0;
-  for (int64_t k = 0; k < nb; k++) {
-    double p = s.x[k] * s.x[k] + im[k] * im[k];
-    if (k > 0 && !(n % 2 == 0 && k == n / 2)) p *= 2;
-    s.x[k] = p;
-    total += p;
-  }
-  if (!(total > 0)) return gbL_error(L, "x is constant: its spectrum is empty");
-  double h = 0;
-  for (int64_t k = 0; k < nb; k++) h -= gb_xlogy(s.x[k] / total, s.x[k] / total);
+  if (s.n < 2) return gbL_error(L, "x needs at least 2 values");
+  int norm = gbL_optbool(L, 2, "normalize", 0);
+  double h;
+  int st = gb_entropy_spectral(gbL_ctx(L), s.x, s.n, norm, &h);
+  if (st == GB_EINVAL) return gbL_error(L, "x is constant: its spectrum is empty");
+  check(L, st);
   if (norm) {
-    lua_pushnumber(L, h / log((double)nb));
+    lua_pushnumber(L, h);
     return 1;
   }
   return pushresult(L, h, 2);
@@ -925,184 +615,111 @@ static int spectral(lua_State *L) {
 
 /* Information dynamics ---------------------------------------------------------------- */
 
-/*
-** Embeddings of series for transfer entropy, active information storage
-** and entropy rate.  With target history k, source history l and source
-** lag u, the samples are the times t (0-based) from t0 = max(k - 1,
-** l + u - 2) to n - 2: the next value x[t + 1], the target's past
-** x[t - k + 1 .. t] and the source's past y[t - u - l + 2 .. t - u + 1].
-*/
-typedef struct embed {
-  int k, l, u;
-  int64_t t0, count;
-} embed;
-
-static embed getembed(lua_State *L, int iopts, int64_t n, int source) {
-  embed e;
-  e.k = optint(L, iopts, "history", 1, 1, 64);
-  e.l = source ? optint(L, iopts, "source_history", 1, 1, 64) : 0;
-  e.u = source ? optint(L, iopts, "lag", 1, 1, 1 << 20) : 1;
-  e.t0 = e.k - 1;
-  if (source && e.l + e.u - 2 > e.t0) e.t0 = e.l + e.u - 2;
-  e.count = n - 1 - e.t0;
-  if (e.count < 2)
+/* The embedding of n-value series by the options at iopts. */
+static gb_embedding getembed(lua_State *L, int iopts, int64_t n, int source) {
+  gb_embedding e;
+  int k = (int)gbL_optint(L, iopts, "history", 1, 1, 64);
+  int l = source ? (int)gbL_optint(L, iopts, "source_history", 1, 1, 64) : 0;
+  int u = source ? (int)gbL_optint(L, iopts, "lag", 1, 1, 1 << 20) : 1;
+  if (gb_embedding_init(&e, n, k, l, u) != GB_OK)
     gbL_error(L, "the series are too short (%lld values) for these histories and lag",
               (long long)n);
   return e;
 }
 
-/* Push the count x h array whose row r holds s[end + r - h + 1 .. end + r]
-   (elements of size sz); returns its data. */
-static char *push_window(lua_State *L, const char *s, int dtype, int64_t end, int64_t count,
-                         int h) {
-  int64_t shape[2] = {count, h};
-  gb_array *a = gbL_newarray(L, dtype, 2, shape);
-  size_t sz = gb_dtype_size(dtype);
-  for (int64_t r = 0; r < count; r++)
-    memcpy(a->data + (size_t)(r * h) * sz, s + (size_t)(end + r - h + 1) * sz, sz * (size_t)h);
-  return a->data;
-}
-
-/* A discrete series at idx: an n x 1 int64 copy, pushed. */
+/* A discrete series at idx: an int64 copy, pushed. */
 static const int64_t *int_series(lua_State *L, int idx, const char *what, int64_t *n) {
   const char *w[1] = {what};
-  symbols s = getsymbols(L, (int[]){idx}, 1, w, n);
-  if (s.c != 1) gbL_error(L, "%s must be a 1-D series", what);
-  return s.x;
+  int c;
+  const int64_t *s = getsymbols(L, (int[]){idx}, 1, w, n, &c);
+  if (c != 1) gbL_error(L, "%s must be a 1-D series", what);
+  return s;
 }
 
-/* entropy.transfer(source, target [, opts]): discrete transfer entropy
-   I(x_{t+1}; y past | x past) */
+/* entropy.transfer(source, target [, opts]) */
 static int transfer(lua_State *L) {
+  static const char *const keys[] = {"method", "history", "source_history", "lag", "base", NULL};
   lua_settop(L, 3);
+  gbL_opts(L, 3, keys);
   int m = method(L, 3);
   int64_t n, n2;
   const int64_t *y = int_series(L, 1, "source", &n);
   const int64_t *x = int_series(L, 2, "target", &n2);
   if (n != n2)
     return gbL_error(L, "source has %lld values but target has %lld", (long long)n, (long long)n2);
-  embed e = getembed(L, 3, n, 1);
-  int base = lua_gettop(L);
-  push_window(L, (const char *)x, GB_INT64, e.t0 + 1, e.count, 1);               /* base+1 */
-  push_window(L, (const char *)x, GB_INT64, e.t0, e.count, e.k);                 /* base+2 */
-  push_window(L, (const char *)y, GB_INT64, e.t0 - e.u + 1, e.count, e.l);       /* base+3 */
-  int nx = base + 1, xh = base + 2, yh = base + 3;
-  static const char *const w[] = {"next", "past", "source"};
-  double h1 = joint_entropy(L, (int[]){nx, xh}, 2, w, m);
-  double h2 = joint_entropy(L, (int[]){xh, yh}, 2, w + 1, m);
-  double h3 = joint_entropy(L, (int[]){xh}, 1, w + 1, m);
-  double h4 = joint_entropy(L, (int[]){nx, xh, yh}, 3, w, m);
-  return pushresult(L, h1 + h2 - h3 - h4, 3);
+  gb_embedding e = getembed(L, 3, n, 1);
+  double te;
+  check(L, gb_transfer_discrete(gbL_ctx(L), y, x, n, &e, m, &te));
+  return pushresult(L, te, 3);
 }
 
-/* For a discrete series x (argument 1, options at 2): the entropies of
-   the next value, of the past, and of both together. */
-static void memory_entropies(lua_State *L, double *hn, double *hp, double *hj) {
+/* entropy.active_information(x [, opts]) and entropy.entropy_rate(x [, opts]) */
+static int memory(lua_State *L, int rate) {
+  static const char *const keys[] = {"method", "history", "base", NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   int m = method(L, 2);
   int64_t n;
   const int64_t *x = int_series(L, 1, "x", &n);
-  embed e = getembed(L, 2, n, 0);
-  int base = lua_gettop(L);
-  push_window(L, (const char *)x, GB_INT64, e.t0 + 1, e.count, 1);
-  push_window(L, (const char *)x, GB_INT64, e.t0, e.count, e.k);
-  static const char *const w[] = {"next", "past"};
-  *hn = joint_entropy(L, (int[]){base + 1}, 1, w, m);
-  *hp = joint_entropy(L, (int[]){base + 2}, 1, w + 1, m);
-  *hj = joint_entropy(L, (int[]){base + 1, base + 2}, 2, w, m);
+  gb_embedding e = getembed(L, 2, n, 0);
+  double v;
+  check(L, rate ? gb_entropy_rate_discrete(gbL_ctx(L), x, n, &e, m, &v)
+                : gb_active_information_discrete(gbL_ctx(L), x, n, &e, m, &v));
+  return pushresult(L, v, 2);
 }
+static int active_information(lua_State *L) { return memory(L, 0); }
+static int entropy_rate(lua_State *L) { return memory(L, 1); }
 
-/* entropy.active_information(x [, opts]) = I(x_{t+1}; x past), discrete */
-static int active_information(lua_State *L) {
-  double hn, hp, hj;
-  memory_entropies(L, &hn, &hp, &hj);
-  return pushresult(L, hn + hp - hj, 2);
-}
-
-/* entropy.entropy_rate(x [, opts]) = H(x_{t+1} | x past), discrete */
-static int entropy_rate(lua_State *L) {
-  double hn, hp, hj;
-  memory_entropies(L, &hn, &hp, &hj);
-  return pushresult(L, hj - hp, 2);
-}
-
-/* entropy.transfer_ksg(source, target [, opts]): KSG estimate of
-   I(x_{t+1}; y past | x past) for continuous series */
+/* entropy.transfer_ksg(source, target [, opts]) */
 static int transfer_ksg(lua_State *L) {
+  static const char *const keys[] = {"history", "source_history", "lag", KSG_KEYS, NULL};
   lua_settop(L, 3);
+  gbL_opts(L, 3, keys);
   data y = getdata(L, 1, "source"), x = getdata(L, 2, "target");
   if (x.d != 1 || y.d != 1) return gbL_error(L, "source and target must be 1-D series");
   if (x.n != y.n)
     return gbL_error(L, "source has %lld values but target has %lld", (long long)y.n, (long long)x.n);
-  embed e = getembed(L, 3, x.n, 1);
-  int k = checkk(L, 3, e.count);
-  int alg = optint(L, 3, "algorithm", 1, 1, 2);
-  data nx = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0 + 1, e.count, 1), e.count, 1};
-  data xh = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0, e.count, e.k), e.count, e.k};
-  data yh = {(double *)push_window(L, (const char *)y.x, GB_FLOAT64, e.t0 - e.u + 1, e.count, e.l),
-             e.count, e.l};
-  prepare(L, 3, &nx, 1, 1);
-  prepare(L, 3, &yh, 1, 2);
-  prepare(L, 3, &xh, 1, 3);
+  gb_embedding e = getembed(L, 3, x.n, 1);
+  gb_knn_opts o = knnopts(L, 3, e.count, 1);
   double te;
-  int st = gb_ksg(nx.x, 1, yh.x, yh.d, xh.x, xh.d, e.count, k, alg, &te);
-  if (st != GB_OK) return coreerror(L, st);
+  int st = gb_transfer_ksg(gbL_ctx(L), y.x, x.x, x.n, &e, &o, &te);
+  if (st != GB_OK) return knnerror(L, st);
   return pushresult(L, te, 3);
 }
 
-/* entropy.active_information_ksg(x [, opts]) = KSG I(x_{t+1}; x past) */
+/* entropy.active_information_ksg(x [, opts]) */
 static int active_information_ksg(lua_State *L) {
+  static const char *const keys[] = {"history", KSG_KEYS, NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   data x = getdata(L, 1, "x");
   if (x.d != 1) return gbL_error(L, "x must be a 1-D series");
-  embed e = getembed(L, 2, x.n, 0);
-  int k = checkk(L, 2, e.count);
-  int alg = optint(L, 2, "algorithm", 1, 1, 2);
-  data nx = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0 + 1, e.count, 1), e.count, 1};
-  data xh = {(double *)push_window(L, (const char *)x.x, GB_FLOAT64, e.t0, e.count, e.k), e.count, e.k};
-  prepare(L, 2, &nx, 1, 1);
-  prepare(L, 2, &xh, 1, 2);
+  gb_embedding e = getembed(L, 2, x.n, 0);
+  gb_knn_opts o = knnopts(L, 2, e.count, 1);
   double a;
-  int st = gb_ksg(nx.x, 1, xh.x, xh.d, NULL, 0, e.count, k, alg, &a);
-  if (st != GB_OK) return coreerror(L, st);
+  int st = gb_active_information_ksg(gbL_ctx(L), x.x, x.n, &e, &o, &a);
+  if (st != GB_OK) return knnerror(L, st);
   return pushresult(L, a, 2);
 }
 
 /* Sample and approximate entropy ------------------------------------------------------ */
 
-/* For templates of length m (rows of the n' x m embedding, n' given), the
-   number of other templates within r of each one (max norm), summed. */
-static int template_matches(const double *x, int64_t count, int m, double r, int strict,
-                            double *per, double *total) {
-  double *emb = malloc(sizeof(double) * (size_t)(count > 0 ? count : 1) * (size_t)m);
-  if (!emb) return GB_ENOMEM;
-  for (int64_t i = 0; i < count; i++) memcpy(emb + i * m, x + i, sizeof(double) * (size_t)m);
-  gb_kdtree t;
-  if (gb_kdtree_build(&t, emb, count, m) != GB_OK) { free(emb); return GB_ENOMEM; }
-  double sum = 0;
-#pragma omp parallel for schedule(dynamic, 256) reduction(+ : sum)
-  for (int64_t i = 0; i < count; i++) {
-    double c = (double)gb_kdtree_count(&t, emb + i * m, r, strict, GB_NORM_MAX, i);
-    if (per) per[i] = c;
-    sum += c;
-  }
-  gb_kdtree_free(&t);
-  free(emb);
-  *total = sum;
-  return gb_interrupted() ? GB_EINTERRUPTED : GB_OK;
-}
+static const char *const regularity_keys[] = {"m", "r", "strict", "base", NULL};
 
-/* The series, m and r of sample and approximate entropy. */
+/* The series, m, r (NaN: the kernel's default) and strict at 1 and 2. */
 static data regularity_args(lua_State *L, int *m, double *r, int *strict) {
+  gbL_opts(L, 2, regularity_keys);
   data x = getdata(L, 1, "x");
   if (x.d != 1) gbL_error(L, "x must be a 1-D series");
-  *m = optint(L, 2, "m", 2, 1, 64);
+  *m = (int)gbL_optint(L, 2, "m", 2, 1, 64);
   if (x.n < *m + 2)
     gbL_error(L, "x has %lld values, too few for templates of length %d", (long long)x.n, *m + 1);
-  double sd = column_std(&x, 0);
-  *r = optnumber(L, 2, "r", 0.2 * sd);
-  if (!(*r >= 0) || isinf(*r)) gbL_error(L, "option r must be finite and >= 0, got %g", *r);
-  *strict = optbool(L, 2, "strict", 0);
+  *r = NAN;
+  if (hasopt(L, 2, "r")) {
+    *r = gbL_optnum(L, 2, "r", 0);
+    if (!(*r >= 0) || isinf(*r)) gbL_error(L, "option r must be finite and >= 0, got %g", *r);
+  }
+  *strict = gbL_optbool(L, 2, "strict", 0);
   return x;
 }
 
@@ -1110,51 +727,25 @@ static data regularity_args(lua_State *L, int *m, double *r, int *strict) {
 static int sample_entropy(lua_State *L) {
   lua_settop(L, 2);
   int m, strict;
-  double r, A, B;
+  double r, h;
   data x = regularity_args(L, &m, &r, &strict);
-  int64_t count = x.n - m;            /* the same templates for both lengths */
-  int st = template_matches(x.x, count, m, r, strict, NULL, &B);
-  if (st == GB_OK) st = template_matches(x.x, count, m + 1, r, strict, NULL, &A);
-  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
-  if (B == 0) return gbL_error(L, "no two templates of length %d match within r = %g", m, r);
-  return pushresult(L, A > 0 ? -log(A / B) : HUGE_VAL, 2);
+  int st = gb_sample_entropy(gbL_ctx(L), x.x, x.n, m, r, strict, &h);
+  if (st == GB_EINVAL) return gbL_error(L, "no two templates of length %d match within r", m);
+  check(L, st);
+  return pushresult(L, h, 2);
 }
 
 /* entropy.approximate_entropy(x [, opts]) = Phi_m - Phi_{m+1} */
 static int approximate_entropy(lua_State *L) {
   lua_settop(L, 2);
   int m, strict;
-  double r, phi[2];
+  double r, h;
   data x = regularity_args(L, &m, &r, &strict);
-  for (int j = 0; j < 2; j++) {
-    int64_t count = x.n - (m + j) + 1;
-    double *per = lua_newuserdatauv(L, sizeof(double) * (size_t)count, 0), total;
-    int st = template_matches(x.x, count, m + j, r, strict, per, &total);
-    if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
-    double s = 0;                     /* self-matches count, as Pincus defines it */
-    for (int64_t i = 0; i < count; i++) s += log((per[i] + 1) / (double)count);
-    phi[j] = s / (double)count;
-  }
-  return pushresult(L, phi[0] - phi[1], 2);
+  check(L, gb_approximate_entropy(gbL_ctx(L), x.x, x.n, m, r, strict, &h));
+  return pushresult(L, h, 2);
 }
 
 /* Gaussian ------------------------------------------------------------------------------ */
-
-/* log det of the symmetric positive definite submatrix of cov (d x d) on
-   the given 0-based columns */
-static double logdet(lua_State *L, const double *cov, int64_t d, const int64_t *cols, int64_t m) {
-  double *a = malloc(sizeof(double) * (size_t)(m * m));
-  if (!a) gbL_error(L, "%s", gb_strstatus(GB_ENOMEM));
-  for (int64_t i = 0; i < m; i++)
-    for (int64_t j = 0; j < m; j++) a[i * m + j] = cov[cols[i] * d + cols[j]];
-  int st = gb_cholesky_psd(a, m);
-  double s = 0;
-  for (int64_t i = 0; i < m && st == GB_OK; i++) s += log(a[i * m + i]);
-  free(a);
-  if (st != GB_OK || !isfinite(s))
-    gbL_error(L, "the covariance is not positive definite");
-  return 2 * s;
-}
 
 static const double *getcov(lua_State *L, int idx, int64_t *d) {
   gb_array *a = gbL_testarray(L, idx);
@@ -1164,7 +755,7 @@ static const double *getcov(lua_State *L, int idx, int64_t *d) {
   if (a->ndim != 2 || a->shape[0] != a->shape[1] || a->shape[0] == 0)
     gbL_error(L, "cov must be a non-empty square matrix");
   gb_array *c = gbL_newlike(L, a, GB_FLOAT64);
-  gb_copy(c, a);
+  gb_copy(gbL_ctx(L), c, a);
   *d = a->shape[0];
   const double *v = (const double *)c->data;
   for (int64_t i = 0; i < *d; i++)
@@ -1175,81 +766,48 @@ static const double *getcov(lua_State *L, int idx, int64_t *d) {
   return v;
 }
 
-/*
-** Gaussian estimates from data: the scatter matrix A = sum (x_i - mean)
-** (x_i - mean)^T of the columns cols, whose log det estimates log det of
-** the covariance as log det(A / (n - 1)); with bias correction the
-** unbiased log det A - d log 2 - sum_{i=1..d} psi((n - i) / 2), since A is
-** Wishart(n - 1, cov) (Ahmed and Gokhale 1989; Misra et al. 2005).
-*/
-static double data_logdet(lua_State *L, const data *x, const int64_t *cols, int64_t d, int corr) {
-  double *mean = lua_newuserdatauv(L, sizeof(double) * (size_t)(d + d * d), 0), *A = mean + d;
-  int64_t n = x->n;
-  for (int64_t j = 0; j < d; j++) {
-    double m = 0;
-    for (int64_t i = 0; i < n; i++) m += x->x[i * x->d + cols[j]];
-    mean[j] = m / (double)n;
-  }
-  for (int64_t a = 0; a < d; a++)
-    for (int64_t b = 0; b <= a; b++) {
-      double v = 0;
-      for (int64_t i = 0; i < n; i++)
-        v += (x->x[i * x->d + cols[a]] - mean[a]) * (x->x[i * x->d + cols[b]] - mean[b]);
-      A[a * d + b] = A[b * d + a] = v;
-    }
-  int64_t *all = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)d, 0);
-  for (int64_t j = 0; j < d; j++) all[j] = j;
-  double ld = logdet(L, A, d, all, d);
-  lua_pop(L, 2);
-  if (!corr) return ld - (double)d * log((double)(n - 1));
-  double s = 0;
-  for (int64_t i = 1; i <= d; i++) s += gb_digamma(0.5 * (double)(n - i));
-  return ld - (double)d * M_LN2 - s;
+/* A Gaussian kernel's status: ENOTPD named. */
+static void gaussian_check(lua_State *L, int st) {
+  if (st == GB_ENOTPD) gbL_error(L, "the covariance is not positive definite");
+  check(L, st);
 }
+
+static const char *const data_keys[] = {"bias_correction", "base", NULL};
+static const char *const base_key[] = {"base", NULL};
 
 /* entropy.gaussian_data(x [, opts]) */
 static int gaussian_data(lua_State *L) {
   lua_settop(L, 2);
+  gbL_opts(L, 2, data_keys);
   data x = getdata(L, 1, "x");
   if (x.n <= x.d) return gbL_error(L, "x needs more rows (%lld) than columns (%d)", (long long)x.n, x.d);
-  int corr = optbool(L, 2, "bias_correction", 0);
-  int64_t *cols = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)x.d, 0);
-  for (int j = 0; j < x.d; j++) cols[j] = j;
-  double ld = data_logdet(L, &x, cols, x.d, corr);
-  return pushresult(L, 0.5 * ((double)x.d * log(2 * M_PI * M_E) + ld), 2);
+  int corr = gbL_optbool(L, 2, "bias_correction", 0);
+  double h;
+  gaussian_check(L, gb_gaussian_entropy_data(gbL_ctx(L), x.x, x.n, x.d, corr, &h));
+  return pushresult(L, h, 2);
 }
 
 /* entropy.gaussian_mi_data(x, y [, opts]) */
 static int gaussian_mi_data(lua_State *L) {
   lua_settop(L, 3);
+  gbL_opts(L, 3, data_keys);
   data x = getdata(L, 1, "x"), y = getdata(L, 2, "y");
   if (x.n != y.n) return gbL_error(L, "x and y must have the same number of rows");
-  int64_t d = x.d + y.d;
-  if (x.n <= d) return gbL_error(L, "more rows than columns are needed");
-  int corr = optbool(L, 3, "bias_correction", 0);
-  int64_t shape[2] = {x.n, d};
-  gb_array *j = gbL_newarray(L, GB_FLOAT64, 2, shape);
-  data xy = {(double *)j->data, x.n, (int)d};
-  for (int64_t i = 0; i < x.n; i++) {
-    memcpy(xy.x + i * d, x.x + i * x.d, sizeof(double) * (size_t)x.d);
-    memcpy(xy.x + i * d + x.d, y.x + i * y.d, sizeof(double) * (size_t)y.d);
-  }
-  int64_t *cols = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)d, 0);
-  for (int64_t c = 0; c < d; c++) cols[c] = c;
-  double lx = data_logdet(L, &xy, cols, x.d, corr);
-  double ly = data_logdet(L, &xy, cols + x.d, y.d, corr);
-  double lxy = data_logdet(L, &xy, cols, d, corr);
-  return pushresult(L, 0.5 * (lx + ly - lxy), 3);
+  if (x.n <= (int64_t)x.d + y.d) return gbL_error(L, "more rows than columns are needed");
+  int corr = gbL_optbool(L, 3, "bias_correction", 0);
+  double mi;
+  gaussian_check(L, gb_gaussian_mi_data(gbL_ctx(L), x.x, x.d, y.x, y.d, x.n, corr, &mi));
+  return pushresult(L, mi, 3);
 }
 
 /* entropy.gaussian(cov [, opts]) = log det(2 pi e cov) / 2 */
 static int gaussian(lua_State *L) {
   lua_settop(L, 2);
+  gbL_opts(L, 2, base_key);
   int64_t d;
   const double *cov = getcov(L, 1, &d);
-  int64_t *all = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)d, 0);
-  for (int64_t i = 0; i < d; i++) all[i] = i;
-  double h = 0.5 * ((double)d * log(2 * M_PI * M_E) + logdet(L, cov, d, all, d));
+  double h;
+  gaussian_check(L, gb_gaussian_entropy(gbL_ctx(L), cov, d, &h));
   return pushresult(L, h, 2);
 }
 
@@ -1279,230 +837,168 @@ static int64_t getcols(lua_State *L, int idx, int64_t d, const char *what, int64
 /* entropy.gaussian_mi(cov, xcols, ycols [, zcols [, opts]]) */
 static int gaussian_mi(lua_State *L) {
   lua_settop(L, 5);
+  gbL_opts(L, 5, base_key);
   int64_t d;
   const double *cov = getcov(L, 1, &d);
-  int64_t *buf = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)(4 * d + 4), 0);
-  int64_t *xc = buf, *yc = buf + d, *zc = buf + 2 * d, *u = buf + 3 * d;
+  int64_t *buf = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)(3 * d + 3), 0);
+  int64_t *xc = buf, *yc = buf + d, *zc = buf + 2 * d;
   int64_t nx = getcols(L, 2, d, "xcols", xc), ny = getcols(L, 3, d, "ycols", yc);
   int64_t nz = getcols(L, 4, d, "zcols", zc);
   if (nx == 0 || ny == 0) return gbL_error(L, "xcols and ycols are required");
   if (nx + ny + nz > d) return gbL_error(L, "the column lists overlap or exceed the matrix");
-  /* I = (ld(xz) + ld(yz) - ld(z) - ld(xyz)) / 2, ld of the empty set = 0 */
-  memcpy(u, xc, sizeof(int64_t) * (size_t)nx);
-  memcpy(u + nx, zc, sizeof(int64_t) * (size_t)nz);
-  double lxz = logdet(L, cov, d, u, nx + nz);
-  memcpy(u, yc, sizeof(int64_t) * (size_t)ny);
-  memcpy(u + ny, zc, sizeof(int64_t) * (size_t)nz);
-  double lyz = logdet(L, cov, d, u, ny + nz);
-  double lz = nz ? logdet(L, cov, d, zc, nz) : 0;
-  memcpy(u, xc, sizeof(int64_t) * (size_t)nx);
-  memcpy(u + nx, yc, sizeof(int64_t) * (size_t)ny);
-  memcpy(u + nx + ny, zc, sizeof(int64_t) * (size_t)nz);
-  double lall = logdet(L, cov, d, u, nx + ny + nz);
-  return pushresult(L, 0.5 * (lxz + lyz - lz - lall), 5);
-}
-
-/* Divergence between samples ----------------------------------------------------------- */
-
-/* entropy.knn_kl(x, y [, opts]): the Wang-Kulkarni-Verdu estimate of
-   D(P || Q) from x ~ P (n x d) and y ~ Q (m x d):
-   (d/n) sum log(nu_k(i) / rho_k(i)) + log(m / (n - 1)) */
-static int knn_kl(lua_State *L) {
-  lua_settop(L, 3);
-  data x = getdata(L, 1, "x"), y = getdata(L, 2, "y");
-  if (x.d != y.d)
-    return gbL_error(L, "x has %d columns but y has %d", x.d, y.d);
-  int k = checkk(L, 3, x.n);
-  if (k > y.n) return gbL_error(L, "k (%d) must be at most the size of y (%lld)", k, (long long)y.n);
-  int norm = optnorm(L, 3);
-  prepare(L, 3, &x, 0, 1);
-  prepare(L, 3, &y, 0, 2);
-  gb_kdtree tx, ty;
-  if (gb_kdtree_build(&tx, x.x, x.n, x.d) != GB_OK) return gbL_error(L, "out of memory");
-  if (gb_kdtree_build(&ty, y.x, y.n, y.d) != GB_OK) {
-    gb_kdtree_free(&tx);
-    return gbL_error(L, "out of memory");
-  }
-  double *term = lua_newuserdatauv(L, sizeof(double) * (size_t)x.n, 0);
-  int zero = 0;
-#pragma omp parallel for schedule(dynamic, 256) reduction(| : zero)
-  for (int64_t i = 0; i < x.n; i++) {
-    double a[256], b[256];
-    if (k > 256) { zero = 1; continue; }
-    gb_kdtree_knn(&tx, x.x + i * x.d, k, norm, i, a, NULL);
-    gb_kdtree_knn(&ty, x.x + i * x.d, k, norm, -1, b, NULL);
-    if (!(a[k - 1] > 0) || !(b[k - 1] > 0)) zero = 1;
-    else term[i] = log(b[k - 1] / a[k - 1]);
-  }
-  gb_kdtree_free(&tx);
-  gb_kdtree_free(&ty);
-  if (zero) return coreerror(L, GB_EINVAL);
-  double s = 0;
-  for (int64_t i = 0; i < x.n; i++) s += term[i];
-  double D = (double)x.d * s / (double)x.n + log((double)y.n / (double)(x.n - 1));
-  return pushresult(L, D, 3);
+  double mi;
+  gaussian_check(L, gb_gaussian_mi(gbL_ctx(L), cov, d, xc, nx, yc, ny, zc, nz, &mi));
+  return pushresult(L, mi, 5);
 }
 
 /* Mixed continuous and discrete ------------------------------------------------------- */
 
-/*
-** entropy.mixed_mi(x, c [, opts]): Ross's (2014) kNN estimate of the
-** mutual information between continuous x (n x d) and discrete c (n):
-**   psi(n) + <psi(k_i)> - <psi(n_c)> - <psi(m_i)>
-** where sample i's class has n_c members, its k_i-th neighbour among them
-** (k_i = min(k, n_c - 1)) is at distance eps_i, and m_i counts the samples
-** of every class within eps_i, the neighbour included and i itself not
-** (max norm).  Samples alone in their class are left out, n counts the
-** rest.  This is scikit-learn's mutual_info_classif for continuous x.
-*/
+/* entropy.mixed_mi(x, c [, opts]): continuous x, discrete c */
 static int mixed_mi(lua_State *L) {
+  static const char *const keys[] = {"k", "standardize", "noise", "seed", "base", NULL};
   lua_settop(L, 3);
+  gbL_opts(L, 3, keys);
   data x = getdata(L, 1, "x");
   int64_t nc;
   const int64_t *c = int_series(L, 2, "c", &nc);
   if (nc != x.n)
     return gbL_error(L, "x has %lld rows but c has %lld", (long long)x.n, (long long)nc);
-  int k = optint(L, 3, "k", 3, 1, 256);
-  prepare(L, 3, &x, 1, 1);
-  int64_t n = x.n, d = x.d;
-  /* the samples sorted by class, those alone in theirs dropped */
-  int64_t *order = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)n, 0);
-  for (int64_t i = 0; i < n; i++) order[i] = i;
-  symbols sym = {c, 1};
-  cmp_sym = &sym;
-  qsort(order, (size_t)n, sizeof(int64_t), cmp_rows);
-  int64_t kept = 0;
-  for (int64_t a = 0, b; a < n; a = b) {
-    for (b = a; b < n && c[order[b]] == c[order[a]]; b++) {}
-    if (b - a > 1)
-      for (int64_t r = a; r < b; r++) order[kept++] = order[r];
-  }
-  if (kept < 2) return gbL_error(L, "no class has two samples");
-  double *pts = lua_newuserdatauv(L, sizeof(double) * (size_t)(kept * d), 0);
-  for (int64_t r = 0; r < kept; r++)
-    memcpy(pts + r * d, x.x + order[r] * d, sizeof(double) * (size_t)d);
-  gb_kdtree all;
-  if (gb_kdtree_build(&all, pts, kept, (int)d) != GB_OK) return gbL_error(L, "out of memory");
-  double sum = 0;
-  int st = GB_OK;
-  for (int64_t a = 0, b; a < kept && st == GB_OK; a = b) {
-    for (b = a; b < kept && c[order[b]] == c[order[a]]; b++) {}
-    int64_t nclass = b - a;
-    int kc = nclass - 1 < k ? (int)(nclass - 1) : k;
-    gb_kdtree t;
-    if (gb_kdtree_build(&t, pts + a * d, nclass, (int)d) != GB_OK) { st = GB_ENOMEM; break; }
-    double part = 0;
-#pragma omp parallel for schedule(dynamic, 256) reduction(+ : part)
-    for (int64_t r = 0; r < nclass; r++) {
-      double dist[256];
-      gb_kdtree_knn(&t, pts + (a + r) * d, kc, GB_NORM_MAX, r, dist, NULL);
-      double m = (double)gb_kdtree_count(&all, pts + (a + r) * d, dist[kc - 1], 0, GB_NORM_MAX,
-                                         a + r);
-      part += gb_digamma((double)kc) - gb_digamma((double)nclass) - gb_digamma(m);
-    }
-    gb_kdtree_free(&t);
-    sum += part;
-  }
-  gb_kdtree_free(&all);
-  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
-  return pushresult(L, gb_digamma((double)kept) + sum / (double)kept, 3);
+  gb_knn_opts o = gb_knn_defaults(1);
+  o.k = (int)gbL_optint(L, 3, "k", 3, 1, 256);
+  o.standardize = gbL_optbool(L, 3, "standardize", 1);
+  o.noise = gbL_optbool(L, 3, "noise", 1);
+  o.seed = (uint64_t)gbL_optint(L, 3, "seed", 0, 0, (lua_Integer)1 << 53);
+  double mi;
+  int st = gb_mixed_mi(gbL_ctx(L), x.x, x.n, x.d, c, &o, &mi);
+  if (st == GB_EINVAL) return gbL_error(L, "no class has two samples");
+  check(L, st);
+  return pushresult(L, mi, 3);
 }
 
 /* Significance ---------------------------------------------------------------------- */
 
-/* Push rows idx (0-based, n of them) of the array at stack index a. */
-static void push_rows(lua_State *L, int a, const int64_t *idx, int64_t n) {
-  gb_array *ix = gbL_newarray(L, GB_INT64, 1, &n);
-  int64_t *p = (int64_t *)ix->data;
-  for (int64_t i = 0; i < n; i++) p[i] = idx[i] + 1;
-  lua_gettable(L, a);          /* a[ix]: a copy of those rows */
+/* Rows of one argument of the statistic: its dtype and shape past the
+   first axis, and where the kernel's rows are for the current call. */
+typedef struct rowsof {
+  int dtype, ndim;
+  int64_t shape[GB_MAXDIM];
+  size_t rowbytes;
+  const void *rows;
+} rowsof;
+
+typedef struct statistic {
+  gbL_callback cb;
+  rowsof x, y;
+  int64_t m;
+  int notnumber;        /* stack index of the "must return a number" message */
+} statistic;
+
+static void push_rows(lua_State *L, const rowsof *r, int64_t m) {
+  int64_t shape[GB_MAXDIM];
+  memcpy(shape, r->shape, sizeof shape);
+  shape[0] = m;
+  gb_array *a = gbL_newarray(L, r->dtype, r->ndim, shape);
+  if (m > 0 && r->rowbytes > 0) memcpy(a->data, r->rows, (size_t)m * r->rowbytes);
 }
 
-static int cmp_index(const void *a, const void *b) {
-  int64_t u = *(const int64_t *)a, v = *(const int64_t *)b;
-  return (u > v) - (u < v);
+/* Under protection: the rows of the call as two fresh arrays. */
+static int rows_to_arrays(lua_State *L) {
+  statistic *s = lua_touserdata(L, 1);
+  push_rows(L, &s->x, s->m);
+  push_rows(L, &s->y, s->m);
+  return 2;
+}
+
+/* The trampoline: f(x rows, y rows) -> *out; a Lua error (or a stop) is
+   kept by the callback and comes back as a status. */
+static int call_statistic(void *ud, const void *x, const void *y, int64_t m, double *out) {
+  statistic *s = ud;
+  lua_State *L = s->cb.L;
+  s->x.rows = x;
+  s->y.rows = y;
+  s->m = m;
+  lua_pushcfunction(L, rows_to_arrays);
+  lua_pushlightuserdata(L, s);
+  int rc = lua_pcall(L, 1, 2, 0);
+  if (rc != LUA_OK) {
+    lua_replace(L, s->cb.err);
+    return rc == LUA_ERRMEM ? GB_ENOMEM : GB_ECALLBACK;
+  }
+  int st = gbL_callback_call(&s->cb, 2, 1);
+  if (st != GB_OK) return st;
+  int isnum = lua_type(L, -1) == LUA_TNUMBER;
+  *out = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  if (!isnum) {
+    lua_pushvalue(L, s->notnumber);
+    lua_replace(L, s->cb.err);
+    return GB_ECALLBACK;
+  }
+  return GB_OK;
+}
+
+/* The argument at idx as C-contiguous rows; pushed when copied. */
+static rowsof getrows(lua_State *L, int idx) {
+  rowsof r;
+  gb_array *a = gbL_toarray(L, idx, -1);
+  if (a->ndim >= 1 && !gb_is_c_contiguous(a)) {
+    gb_array *c = gbL_newlike(L, a, a->dtype);
+    gb_copy(gbL_ctx(L), c, a);
+    lua_replace(L, idx);
+    a = c;
+  }
+  r.dtype = a->dtype;
+  r.ndim = a->ndim;
+  memcpy(r.shape, a->shape, sizeof r.shape);
+  r.rowbytes = a->ndim >= 1 && a->shape[0] > 0 ? (size_t)(a->size / a->shape[0]) * gb_dtype_size(a->dtype) : 0;
+  r.rows = a->data;
+  return r;
 }
 
 /*
 ** entropy.significance(f, x, y [, opts]) -> table: the value f(x, y), its
 ** p-value against independence from f(x, y permuted), and a confidence
-** interval by subsampling (Politis and Romano 1994): f on half-size
-** subsamples drawn without replacement, whose spread about their mean,
-** scaled by sqrt(1/2), estimates the spread of f at full size.  (The
-** ordinary bootstrap duplicates samples, which ruins nearest-neighbour
-** estimators.)
+** interval by subsampling (gb_significance).
 */
 static int significance(lua_State *L) {
+  static const char *const keys[] = {"permutations", "subsamples", "level", "seed", NULL};
   lua_settop(L, 4);
   luaL_checktype(L, 1, LUA_TFUNCTION);
-  int permutations = optint(L, 4, "permutations", 200, 0, 1000000);
-  int boots = optint(L, 4, "subsamples", 200, 0, 1000000);
-  double level = optnumber(L, 4, "level", 0.95);
-  if (!(level > 0 && level < 1)) return gbL_error(L, "option level must be in (0, 1), got %g", level);
-  double seed = optnumber(L, 4, "seed", 0);
-  if (!(seed >= 0) || seed != floor(seed)) return gbL_error(L, "option seed must be a non-negative integer");
-  gb_array *xa = gbL_toarray(L, 2, -1), *ya = gbL_toarray(L, 3, -1);
-  if (xa->ndim < 1 || ya->ndim < 1 || xa->shape[0] != ya->shape[0])
+  gbL_opts(L, 4, keys);
+  gb_significance_opts o = gb_significance_defaults();
+  o.permutations = (int)gbL_optint(L, 4, "permutations", 200, 0, 1000000);
+  o.subsamples = (int)gbL_optint(L, 4, "subsamples", 200, 0, 1000000);
+  o.level = gbL_optnum(L, 4, "level", 0.95);
+  if (!(o.level > 0 && o.level < 1)) return gbL_error(L, "option level must be in (0, 1), got %g", o.level);
+  o.seed = (uint64_t)gbL_optint(L, 4, "seed", 0, 0, LUA_MAXINTEGER);
+  statistic s;
+  s.x = getrows(L, 2);
+  s.y = getrows(L, 3);
+  if (s.x.ndim < 1 || s.y.ndim < 1 || s.x.shape[0] != s.y.shape[0])
     return gbL_error(L, "x and y must have the same number of samples (rows)");
-  int64_t n = xa->shape[0];
+  int64_t n = s.x.shape[0];
   if (n < 4) return gbL_error(L, "at least 4 samples are needed");
-  lua_pushvalue(L, 1);
-  lua_pushvalue(L, 2);
-  lua_pushvalue(L, 3);
-  lua_call(L, 2, 1);
-  if (lua_type(L, -1) != LUA_TNUMBER) return gbL_error(L, "f must return a number");
-  double value = lua_tonumber(L, -1);
-  lua_pop(L, 1);
-  gb_rng g;
-  gb_rng_seed(&g, (uint64_t)seed);
-  int64_t *idx = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)n, 0);
-  double *stat = lua_newuserdatauv(L, sizeof(double) * (size_t)(permutations + boots + 1), 0);
-  int top = lua_gettop(L);
-  int64_t exceed = 0;
-  double nullsum = 0;
-  for (int r = 0; r < permutations; r++) {
-    gb_rand_permutation(&g, n, idx, 0);
-    lua_pushvalue(L, 1);
-    lua_pushvalue(L, 2);
-    push_rows(L, 3, idx, n);
-    lua_call(L, 2, 1);
-    double v = lua_tonumber(L, -1);
-    lua_settop(L, top);
-    exceed += v >= value;
-    nullsum += v;
-    gbL_checkinterrupt(L);
-  }
-  int64_t half = n / 2;
-  double submean = 0;
-  for (int r = 0; r < boots; r++) {
-    gb_rand_permutation(&g, n, idx, 0);
-    qsort(idx, (size_t)half, sizeof(int64_t), cmp_index);   /* keep the time order */
-    lua_pushvalue(L, 1);
-    push_rows(L, 2, idx, half);
-    push_rows(L, 3, idx, half);
-    lua_call(L, 2, 1);
-    stat[r] = lua_tonumber(L, -1);
-    submean += stat[r] / boots;
-    lua_settop(L, top);
-    gbL_checkinterrupt(L);
-  }
+  lua_pushliteral(L, "entropy.significance: f must return a number");
+  s.notnumber = lua_gettop(L);
+  gbL_callback_init(L, &s.cb, 1);
+  gb_significance_result r;
+  int st = gb_significance(gbL_ctx(L), s.x.rows, s.x.rowbytes, s.y.rows, s.y.rowbytes, n,
+                           call_statistic, &s, &o, &r);
+  if (st != GB_OK) return gbL_callback_fail(&s.cb, NULL, st);
   lua_createtable(L, 0, 5);
-  lua_pushnumber(L, value);
+  lua_pushnumber(L, r.value);
   lua_setfield(L, -2, "value");
-  if (permutations > 0) {
-    lua_pushnumber(L, (double)(exceed + 1) / (double)(permutations + 1));
+  if (o.permutations > 0) {
+    lua_pushnumber(L, r.p);
     lua_setfield(L, -2, "p");
-    lua_pushnumber(L, nullsum / permutations);
+    lua_pushnumber(L, r.null_mean);
     lua_setfield(L, -2, "null_mean");
   }
-  if (boots > 0) {
-    gb_sort_doubles(stat, boots);
-    double a = (1 - level) / 2, scale = sqrt((double)half / (double)n);
-    int64_t lo = (int64_t)floor(a * (boots - 1)), hi = (int64_t)ceil((1 - a) * (boots - 1));
+  if (o.subsamples > 0) {
     lua_createtable(L, 2, 0);
-    lua_pushnumber(L, value + (stat[lo] - submean) * scale);
+    lua_pushnumber(L, r.lo);
     lua_rawseti(L, -2, 1);
-    lua_pushnumber(L, value + (stat[hi] - submean) * scale);
+    lua_pushnumber(L, r.hi);
     lua_rawseti(L, -2, 2);
     lua_setfield(L, -2, "ci");
   }
@@ -1511,39 +1007,17 @@ static int significance(lua_State *L) {
 
 /* Spectral entropies -------------------------------------------------------------------- */
 
-/* Eigenvalues (ascending) of the symmetric d x d matrix a, pushed. */
-static double *eigenvalues(lua_State *L, const double *a, int64_t d) {
-  int64_t shape[2] = {d, d};
-  gb_array *A = gbL_newarray(L, GB_FLOAT64, 2, shape);
-  memcpy(A->data, a, sizeof(double) * (size_t)(d * d));
-  gb_array *w = gbL_newarray(L, GB_FLOAT64, 1, &d);
-  int st = gb_eigh(w, NULL, A);
-  if (st != GB_OK) gbL_error(L, "eigenvalues: %s", gb_strstatus(st));
-  return (double *)w->data;
-}
-
-/* exp of the Renyi entropy of order q of the weights w (normalised here) */
-static double hill_number(const double *w, int64_t n, double q) {
-  double s = 0;
-  for (int64_t i = 0; i < n; i++) s += w[i] > 0 ? w[i] : 0;
-  double *p = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
-  if (!p) return NAN;
-  for (int64_t i = 0; i < n; i++) p[i] = w[i] > 0 ? w[i] / s : 0;
-  double h = renyi_of(p, n, q);
-  free(p);
-  return exp(h);
-}
-
 static double optq(lua_State *L, int iopts) {
-  double q = optnumber(L, iopts, "q", 1);
+  double q = gbL_optnum(L, iopts, "q", 1);
   if (!(q >= 0)) gbL_error(L, "option q must be >= 0 (or math.huge), got %g", q);
   return q;
 }
 
-/* entropy.vendi(K [, opts]): exp(H_q) of the eigenvalues of K / n, K an
-   n x n similarity matrix with unit diagonal */
+/* entropy.vendi(K [, opts]): K an n x n similarity matrix with unit diagonal */
 static int vendi(lua_State *L) {
+  static const char *const keys[] = {"q", NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   double q = optq(L, 2);
   int64_t n;
   const double *K = getcov(L, 1, &n);
@@ -1551,100 +1025,46 @@ static int vendi(lua_State *L) {
     if (fabs(K[i * n + i] - 1) > 1e-9)
       return gbL_error(L, "K[%lld][%lld] is %g: a similarity matrix has 1 on its diagonal",
                        (long long)(i + 1), (long long)(i + 1), K[i * n + i]);
-  double *w = eigenvalues(L, K, n);
-  lua_pushnumber(L, hill_number(w, n, q));
+  double v;
+  check(L, gb_vendi(gbL_ctx(L), K, n, q, &v));
+  lua_pushnumber(L, v);
   return 1;
 }
 
-/* entropy.vendi_data(x [, opts]): the Vendi score of the rows of x under
-   the cosine kernel (through the d x d matrix when d < n) or a Gaussian
-   kernel of width sigma */
+/* entropy.vendi_data(x [, opts]): cosine or Gaussian kernel */
 static int vendi_data(lua_State *L) {
+  static const char *const keys[] = {"q", "kernel", "sigma", NULL};
+  static const char *const kernels[] = {"cosine", "gaussian", NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   double q = optq(L, 2);
   data x = getdata(L, 1, "x");
-  int64_t n = x.n, d = x.d;
-  int gauss = 0;
+  int gauss = gbL_optenum(L, 2, "kernel", "cosine", kernels) == 1;
   double sigma = 1;
-  if (getopt(L, 2, "kernel") != LUA_TNIL) {
-    const char *k = lua_tostring(L, -1);
-    if (k && strcmp(k, "gaussian") == 0) gauss = 1;
-    else if (!k || strcmp(k, "cosine") != 0)
-      gbL_error(L, "option kernel must be \"cosine\" or \"gaussian\"");
-  }
-  lua_pop(L, 1);
   if (gauss) {
-    sigma = optnumber(L, 2, "sigma", 1);
+    sigma = gbL_optnum(L, 2, "sigma", 1);
     if (!(sigma > 0) || isinf(sigma)) gbL_error(L, "option sigma must be finite and > 0");
   }
-  if (!gauss) {
-    for (int64_t i = 0; i < n; i++) {
-      double s = 0;
-      for (int64_t j = 0; j < d; j++) s += x.x[i * d + j] * x.x[i * d + j];
-      if (!(s > 0)) gbL_error(L, "row %lld of x is zero: the cosine kernel needs non-zero rows",
-                              (long long)(i + 1));
-      s = 1 / sqrt(s);
-      for (int64_t j = 0; j < d; j++) x.x[i * d + j] *= s;
-    }
-  }
-  int dual = !gauss && d < n;
-  int64_t m = dual ? d : n;
-  double *K = lua_newuserdatauv(L, sizeof(double) * (size_t)(m * m), 0);
-  if (dual) {                /* X^T X / n has the nonzero eigenvalues of X X^T / n */
-    for (int64_t a = 0; a < d; a++)
-      for (int64_t b = 0; b <= a; b++) {
-        double s = 0;
-        for (int64_t i = 0; i < n; i++) s += x.x[i * d + a] * x.x[i * d + b];
-        K[a * d + b] = K[b * d + a] = s;
-      }
-  } else {
-    for (int64_t i = 0; i < n; i++)
-      for (int64_t j = 0; j <= i; j++) {
-        double s = 0;
-        for (int64_t c = 0; c < d; c++) {
-          double v = gauss ? x.x[i * d + c] - x.x[j * d + c] : x.x[i * d + c] * x.x[j * d + c];
-          s += gauss ? v * v : v;
-        }
-        K[i * n + j] = K[j * n + i] = gauss ? exp(-s / (2 * sigma * sigma)) : s;
-      }
-  }
-  double *w = eigenvalues(L, K, m);
-  lua_pushnumber(L, hill_number(w, m, q));
+  double v;
+  int st = gb_vendi_data(gbL_ctx(L), x.x, x.n, x.d, gauss ? GB_VENDI_GAUSSIAN : GB_VENDI_COSINE,
+                         sigma, q, &v);
+  if (st == GB_EINVAL) return gbL_error(L, "a row of x is zero: the cosine kernel needs non-zero rows");
+  check(L, st);
+  lua_pushnumber(L, v);
   return 1;
 }
 
-/* entropy.diffusion(x [, opts]): diffusion spectral entropy -sum a log a,
-   a_i = |mu_i|^t / sum |mu_j|^t over the eigenvalues mu of the diffusion
-   operator D^-1 K (computed from the symmetric D^-1/2 K D^-1/2) */
+/* entropy.diffusion(x [, opts]): diffusion spectral entropy */
 static int diffusion(lua_State *L) {
+  static const char *const keys[] = {"sigma", "t", "base", NULL};
   lua_settop(L, 2);
+  gbL_opts(L, 2, keys);
   data x = getdata(L, 1, "x");
-  double sigma = optnumber(L, 2, "sigma", 1), t = optnumber(L, 2, "t", 1);
+  double sigma = gbL_optnum(L, 2, "sigma", 1), t = gbL_optnum(L, 2, "t", 1);
   if (!(sigma > 0) || isinf(sigma)) return gbL_error(L, "option sigma must be finite and > 0");
   if (!(t > 0) || isinf(t)) return gbL_error(L, "option t must be finite and > 0");
-  int64_t n = x.n, d = x.d;
-  double *K = lua_newuserdatauv(L, sizeof(double) * (size_t)(n * n), 0);
-  double *deg = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
-#pragma omp parallel for schedule(dynamic, 16) if (n > 256)
-  for (int64_t i = 0; i < n; i++)
-    for (int64_t j = 0; j <= i; j++) {
-      double s = 0;
-      for (int64_t c = 0; c < d; c++) {
-        double v = x.x[i * d + c] - x.x[j * d + c];
-        s += v * v;
-      }
-      K[i * n + j] = K[j * n + i] = exp(-s / (2 * sigma * sigma));
-    }
-  for (int64_t i = 0; i < n; i++) {
-    double s = 0;
-    for (int64_t j = 0; j < n; j++) s += K[i * n + j];
-    deg[i] = 1 / sqrt(s);
-  }
-  for (int64_t i = 0; i < n; i++)
-    for (int64_t j = 0; j < n; j++) K[i * n + j] *= deg[i] * deg[j];
-  double *w = eigenvalues(L, K, n), tot = 0, h = 0;
-  for (int64_t i = 0; i < n; i++) tot += (w[i] = pow(fabs(w[i]), t));
-  for (int64_t i = 0; i < n; i++) h -= gb_xlogy(w[i] / tot, w[i] / tot);
+  double h;
+  check(L, gb_diffusion_entropy(gbL_ctx(L), x.x, x.n, x.d, sigma, t, &h));
   return pushresult(L, h, 2);
 }
 

@@ -91,11 +91,72 @@ gb_array *gbL_checkvector(lua_State *L, int idx, const char *what);
 /* A 1-based axis (negative counts from the end) turned into 0-based. */
 int gbL_checkaxis(lua_State *L, int idx, int ndim);
 
-/* Raise "fname: message" for a failed kernel status. */
+/*
+** The native context (ctx.h) of the state L belongs to: the interpreter
+** installs its state's context with gbL_setctx; a plain lua_State (gibbs.so
+** in a stock lua5.4) gets one owned by Lua on first use.  Pass it to every
+** kernel.
+*/
+gb_ctx *gbL_ctx(lua_State *L);
+void gbL_setctx(lua_State *L, gb_ctx *ctx);
+
+/*
+** Raise "fname: message" for a failed kernel status (fname NULL: the
+** running function's public name).  The message says why a stop happened
+** (interrupted, time limit, memory limit, which library failed to load).
+*/
 int gbL_statuserror(lua_State *L, const char *fname, int status);
 
-/* Raise the "interrupted" error if the interrupt flag is set. */
+/* Raise the value at the top as an error that carries a status, which
+   gbL_errstatus reads back from the same value (GB_OK for any other). */
+int gbL_raise(lua_State *L, int status);
+int gbL_errstatus(lua_State *L, int idx);
+
+/* Raise the stop error if the context was interrupted or timed out. */
 void gbL_checkinterrupt(lua_State *L);
+
+/*
+** Options tables, the one reader every module uses.  gbL_opts accepts nil
+** (returns 0) or a table whose keys are all in the NULL-terminated list
+** known (returns 1); any other key is an error naming it and the function.
+** The getters read one key of the table at idx (nil or absent: def) and
+** raise "option KEY must be ..." for a wrong type or range.  gbL_optint
+** takes integers and integral floats from lo to hi.  gbL_optenum and
+** gbL_checkenum return the index of the string in names (NULL-terminated),
+** or raise an error listing them.
+*/
+int gbL_opts(lua_State *L, int idx, const char *const known[]);
+double gbL_optnum(lua_State *L, int idx, const char *key, double def);
+lua_Integer gbL_optint(lua_State *L, int idx, const char *key, lua_Integer def,
+                       lua_Integer lo, lua_Integer hi);
+int gbL_optbool(lua_State *L, int idx, const char *key, int def);
+const char *gbL_optstr(lua_State *L, int idx, const char *key, const char *def);
+int gbL_optenum(lua_State *L, int idx, const char *key, const char *def,
+                const char *const names[]);
+int gbL_checkenum(lua_State *L, int arg, const char *def, const char *const names[]);
+
+/*
+** Calling Lua from a kernel (docs/internals.md, "Callbacks").  The binding
+** makes a gbL_callback for the Lua function at stack index fn (this pushes
+** one slot, leave it there), and gives the kernel a C callback whose ud
+** leads to it.  The C callback pushes its arguments and calls
+** gbL_callback_call, which runs the function under protection: GB_OK with
+** nresults results pushed; GB_ECALLBACK when it raised an error (kept in
+** the slot); or the context's stop status when an interrupt or the time
+** limit ended it.  The kernel returns that status after freeing its work;
+** the binding then calls gbL_callback_fail, which raises the callback's
+** own error, or the status error.  No longjmp crosses a kernel.
+*/
+typedef struct gbL_callback {
+  lua_State *L;
+  gb_ctx *ctx;
+  int fn;                    /* stack index of the function */
+  int err;                   /* stack index of the error slot */
+} gbL_callback;
+
+void gbL_callback_init(lua_State *L, gbL_callback *cb, int fn);
+int gbL_callback_call(gbL_callback *cb, int nargs, int nresults);
+int gbL_callback_fail(gbL_callback *cb, const char *fname, int status);
 
 /* Push a Lua number (integer for int64/bool-as-boolean) for one element. */
 void gbL_pushelement(lua_State *L, int dtype, const char *p);

@@ -64,7 +64,7 @@ static int check(lua_State *L, int st, int64_t info) {
       return gbL_error(L, "matrix is not positive definite (the leading minor of order %lld is not)", (long long)info);
     case GB_ENONFINITE: return gbL_error(L, "input contains NaN or infinity");
     case GB_ENOCONV: return gbL_error(L, "the algorithm did not converge");
-    default: return gbL_error(L, "%s", gb_strstatus(st));
+    default: return gbL_statuserror(L, NULL, st);
   }
 }
 
@@ -109,7 +109,7 @@ static int matmul(lua_State *L) {
   shape[nb] = A.shape[A.ndim - 2];
   shape[nb + 1] = B.shape[B.ndim - 1];
   gb_array *out = gbL_newarray(L, dtype, nb + 2, shape);
-  check(L, gb_matmul(out, &A, &B), 0);
+  check(L, gb_matmul(gbL_ctx(L), out, &A, &B), 0);
   /* drop the axes that 1-D operands gained, as NumPy does */
   if (a->ndim == 1 && b->ndim == 1) {
     gbL_pushelement(L, dtype, out->data);
@@ -137,8 +137,8 @@ static int l_outer(lua_State *L) {
   int oi = lua_gettop(L);
   gb_array x = *a, y = *b;
   /* (size, 1) and (1, size) views of contiguous copies */
-  if (!gb_is_c_contiguous(a)) { x = *gbL_newlike(L, a, a->dtype); gb_copy(&x, a); }
-  if (!gb_is_c_contiguous(b)) { y = *gbL_newlike(L, b, b->dtype); gb_copy(&y, b); }
+  if (!gb_is_c_contiguous(a)) { x = *gbL_newlike(L, a, a->dtype); gb_copy(gbL_ctx(L), &x, a); }
+  if (!gb_is_c_contiguous(b)) { y = *gbL_newlike(L, b, b->dtype); gb_copy(gbL_ctx(L), &y, b); }
   int64_t ex = (int64_t)gb_dtype_size(x.dtype), ey = (int64_t)gb_dtype_size(y.dtype);
   for (int64_t i = 0; i < a->size; i++)
     for (int64_t j = 0; j < b->size; j++) {
@@ -185,11 +185,16 @@ static int l_kron(lua_State *L) {
   return 1;
 }
 
-/* trace(a [, offset]): the sum of a diagonal of a matrix. */
+/* trace(a [, offset]): the sum of a diagonal of a matrix (0 for a diagonal
+   outside it). */
 static int l_trace(lua_State *L) {
   gb_array *a = matrix_arg(L, 1, 0);
   lua_Integer k = luaL_optinteger(L, 2, 0);
-  int64_t i0 = k < 0 ? -k : 0, j0 = k > 0 ? k : 0;
+  /* offsets past the matrix leave nothing to sum, and are never negated,
+     so that math.mininteger does not overflow */
+  int64_t i0 = 0, j0 = 0;
+  if (k < 0) { if (k > -a->shape[0]) i0 = -k; else i0 = a->shape[0]; }
+  else if (k > 0) { if (k < a->shape[1]) j0 = k; else j0 = a->shape[1]; }
   if (a->dtype == GB_INT64 || a->dtype == GB_BOOL) {
     uint64_t s = 0;
     for (int64_t i = i0, j = j0; i < a->shape[0] && j < a->shape[1]; i++, j++)
@@ -219,7 +224,7 @@ static int l_solve(lua_State *L) {
                              : newmatrix(L, dtype, b->shape[0], b->shape[1]);
   gb_array X = b->ndim == 1 ? as_matrix(x, 1) : *x;
   int64_t info = 0;
-  int st = gb_solve(&X, A, &B, &info);
+  int st = gb_solve(gbL_ctx(L), &X, A, &B, &info);
   check(L, st, info);
   return 1;
 }
@@ -228,7 +233,7 @@ static int l_inv(lua_State *L) {
   gb_array *A = matrix_arg(L, 1, 1);
   gb_array *out = newmatrix(L, result_dtype(A), A->shape[0], A->shape[0]);
   int64_t info = 0;
-  int st = gb_inv(out, A, &info);
+  int st = gb_inv(gbL_ctx(L), out, A, &info);
   check(L, st, info);
   return 1;
 }
@@ -236,7 +241,7 @@ static int l_inv(lua_State *L) {
 static int l_det(lua_State *L) {
   gb_array *A = matrix_arg(L, 1, 1);
   double d;
-  check(L, gb_det(A, &d), 0);
+  check(L, gb_det(gbL_ctx(L), A, &d), 0);
   lua_pushnumber(L, d);
   return 1;
 }
@@ -244,7 +249,7 @@ static int l_det(lua_State *L) {
 static int l_slogdet(lua_State *L) {
   gb_array *A = matrix_arg(L, 1, 1);
   double sign, logabs;
-  check(L, gb_slogdet(A, &sign, &logabs), 0);
+  check(L, gb_slogdet(gbL_ctx(L), A, &sign, &logabs), 0);
   lua_pushnumber(L, sign);
   lua_pushnumber(L, logabs);
   return 2;
@@ -268,7 +273,7 @@ static int l_lstsq(lua_State *L) {
   gb_array *S = newvector(L, dtype, m < n ? m : n);
   int64_t rank = 0;
   int have;
-  check(L, gb_lstsq(&X, res, &have, S, &rank, A, &B, rcond), 0);
+  check(L, gb_lstsq(gbL_ctx(L), &X, res, &have, S, &rank, A, &B, rcond), 0);
   if (!have) {                 /* NumPy gives empty residuals then */
     newvector(L, dtype, 0);
     lua_replace(L, ri);
@@ -283,7 +288,7 @@ static int l_pinv(lua_State *L) {
   double rcond = luaL_optnumber(L, 2, 1e-15);
   if (!(rcond >= 0)) return gbL_error(L, "rcond must be >= 0, got %g", rcond);
   gb_array *out = newmatrix(L, result_dtype(A), A->shape[1], A->shape[0]);
-  check(L, gb_pinv(out, A, rcond), 0);
+  check(L, gb_pinv(gbL_ctx(L), out, A, rcond), 0);
   return 1;
 }
 
@@ -293,7 +298,7 @@ static int l_cholesky(lua_State *L) {
   gb_array *A = matrix_arg(L, 1, 1);
   gb_array *out = newmatrix(L, result_dtype(A), A->shape[0], A->shape[0]);
   int64_t info = 0;
-  int st = gb_cholesky(out, A, &info);
+  int st = gb_cholesky(gbL_ctx(L), out, A, &info);
   check(L, st, info);
   return 1;
 }
@@ -302,36 +307,32 @@ static int l_cholesky(lua_State *L) {
 static int l_qr(lua_State *L) {
   static const char *const modes[] = {"reduced", "complete", "r", NULL};
   gb_array *A = matrix_arg(L, 1, 0);
-  int mode = luaL_checkoption(L, 2, "reduced", modes);
+  int mode = gbL_checkenum(L, 2, "reduced", modes);
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
   int dtype = result_dtype(A), complete = mode == 1;
   gb_array *Q = mode == 2 ? NULL : newmatrix(L, dtype, m, complete ? m : k);
   gb_array *R = newmatrix(L, dtype, complete ? m : k, n);
-  check(L, gb_qr(Q, R, A, complete), 0);
+  check(L, gb_qr(gbL_ctx(L), Q, R, A, complete), 0);
   return mode == 2 ? 1 : 2;
 }
 
 /* svd(A [, opts]): opts.full (default true, as NumPy) and opts.uv. */
 static int l_svd(lua_State *L) {
+  static const char *const known[] = {"full", "uv", NULL};
   gb_array *A = matrix_arg(L, 1, 0);
-  int full = 1, uv = 1;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    if (lua_getfield(L, 2, "full") != LUA_TNIL) full = lua_toboolean(L, -1);
-    if (lua_getfield(L, 2, "uv") != LUA_TNIL) uv = lua_toboolean(L, -1);
-    lua_pop(L, 2);
-  }
+  gbL_opts(L, 2, known);
+  int full = gbL_optbool(L, 2, "full", 1), uv = gbL_optbool(L, 2, "uv", 1);
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
   int dtype = result_dtype(A);
   if (!uv) {
     gb_array *S = newvector(L, dtype, k);
-    check(L, gb_svd(NULL, S, NULL, A, 0), 0);
+    check(L, gb_svd(gbL_ctx(L), NULL, S, NULL, A, 0), 0);
     return 1;
   }
   gb_array *U = newmatrix(L, dtype, m, full ? m : k);
   gb_array *S = newvector(L, dtype, k);
   gb_array *Vt = newmatrix(L, dtype, full ? n : k, n);
-  check(L, gb_svd(U, S, Vt, A, full), 0);
+  check(L, gb_svd(gbL_ctx(L), U, S, Vt, A, full), 0);
   return 3;
 }
 
@@ -341,7 +342,7 @@ static int l_eigh(lua_State *L) {
   int64_t n = A->shape[0];
   gb_array *w = newvector(L, result_dtype(A), n);
   gb_array *V = vectors ? newmatrix(L, result_dtype(A), n, n) : NULL;
-  check(L, gb_eigh(w, V, A), 0);
+  check(L, gb_eigh(gbL_ctx(L), w, V, A), 0);
   return vectors ? 2 : 1;
 }
 
@@ -354,14 +355,14 @@ static int l_eig(lua_State *L) {
   gb_array *wr = newvector(L, dtype, n), *wi = newvector(L, dtype, n);
   gb_array *Vr = vectors ? newmatrix(L, dtype, n, n) : NULL;
   gb_array *Vi = vectors ? newmatrix(L, dtype, n, n) : NULL;
-  check(L, gb_eig(wr, wi, Vr, Vi, A), 0);
+  check(L, gb_eig(gbL_ctx(L), wr, wi, Vr, Vi, A), 0);
   return vectors ? 4 : 2;
 }
 
 static int l_expm(lua_State *L) {
   gb_array *A = matrix_arg(L, 1, 1);
   gb_array *out = newmatrix(L, result_dtype(A), A->shape[0], A->shape[0]);
-  check(L, gb_expm(out, A), 0);
+  check(L, gb_expm(gbL_ctx(L), out, A), 0);
   return 1;
 }
 
@@ -369,10 +370,9 @@ static int l_expm(lua_State *L) {
 
 /* The matrix ord at idx as kernel name: numbers 1 -1 2 -2 +-inf, or strings. */
 static const char *matrix_ord(lua_State *L, int idx) {
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    const char *s = lua_tostring(L, idx);
-    if (!strcmp(s, "fro") || !strcmp(s, "nuc")) return s;
-  } else if (lua_type(L, idx) == LUA_TNUMBER) {
+  static const char *const names[] = {"fro", "nuc", NULL};
+  if (lua_type(L, idx) == LUA_TSTRING) return names[gbL_checkenum(L, idx, NULL, names)];
+  if (lua_type(L, idx) == LUA_TNUMBER) {
     double p = lua_tonumber(L, idx);
     if (p == 1) return "1";
     if (p == -1) return "-1";
@@ -394,7 +394,7 @@ static int l_norm(lua_State *L) {
                                 !strcmp(lua_tostring(L, 2), "fro"))) {
     check(L, gb_vector_norm(a, 2, &r), 0);
   } else if (a->ndim == 2) {
-    check(L, gb_matrix_norm(a, matrix_ord(L, 2), &r), 0);
+    check(L, gb_matrix_norm(gbL_ctx(L), a, matrix_ord(L, 2), &r), 0);
   } else if (a->ndim == 1) {
     if (lua_type(L, 2) != LUA_TNUMBER)
       return gbL_error(L, "vector norm order must be a number, got %s", luaL_typename(L, 2));
@@ -418,7 +418,7 @@ static int l_cond(lua_State *L) {
     int64_t k = A->shape[0] < A->shape[1] ? A->shape[0] : A->shape[1];
     if (k == 0) return gbL_error(L, "the matrix is empty");
     gb_array *S = newvector(L, GB_FLOAT64, k);
-    check(L, gb_svd(NULL, S, NULL, A, 0), 0);
+    check(L, gb_svd(gbL_ctx(L), NULL, S, NULL, A, 0), 0);
     const double *s = (const double *)S->data;
     r = ord[0] == '2' ? s[0] / s[k - 1] : s[k - 1] / s[0];
   } else {
@@ -426,12 +426,12 @@ static int l_cond(lua_State *L) {
       return gbL_error(L, "norm %s needs a square matrix", ord);
     gb_array *inv = newmatrix(L, GB_FLOAT64, A->shape[0], A->shape[0]);
     double na, ni;
-    int st = gb_inv(inv, A, NULL);
+    int st = gb_inv(gbL_ctx(L), inv, A, NULL);
     if (st == GB_ESINGULAR) r = HUGE_VAL;
     else {
       check(L, st, 0);
-      check(L, gb_matrix_norm(A, ord, &na), 0);
-      check(L, gb_matrix_norm(inv, ord, &ni), 0);
+      check(L, gb_matrix_norm(gbL_ctx(L), A, ord, &na), 0);
+      check(L, gb_matrix_norm(gbL_ctx(L), inv, ord, &ni), 0);
       r = na * ni;
     }
   }
@@ -457,7 +457,7 @@ static int l_matrix_rank(lua_State *L) {
     return gbL_error(L, "expected a 2-D matrix, got shape %s", shapestr(A, sh, sizeof sh));
   int64_t m = A->shape[0], n = A->shape[1], k = m < n ? m : n;
   gb_array *S = newvector(L, GB_FLOAT64, k);
-  check(L, gb_svd(NULL, S, NULL, A, 0), 0);
+  check(L, gb_svd(gbL_ctx(L), NULL, S, NULL, A, 0), 0);
   const double *s = (const double *)S->data;
   if (!have_tol) tol = k ? s[0] * (double)(m > n ? m : n) * DBL_EPSILON : 0.0;
   lua_Integer rank = 0;

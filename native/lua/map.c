@@ -2,21 +2,22 @@
 ** gbL_map: a scalar function of a few doubles applied to every element of
 ** broadcast arguments, as the special functions and the distributions'
 ** methods need.  Numbers in, a number out, with no array made on the way;
-** otherwise a float64 array (or the given output array).
+** otherwise a float64 array (or the given output array).  The broadcasting,
+** dtype conversion and threads are gb_map's (native/core/ufunc.c).
 */
 #include <string.h>
 
 #include "internal.h"
+#include "ufunc.h"
 
-/* The inputs as float64 arrays, replacing them in the stack. */
-static void getinputs(lua_State *L, int first, int nin, gb_array **in) {
+/* The inputs as arrays (numbers and tables converted in the stack). */
+static void getinputs(lua_State *L, int first, int nin, const gb_array **in) {
   for (int k = 0; k < nin; k++) {
     int idx = first + k;
     if (lua_isnoneornil(L, idx))
       gbL_error(L, "argument %d is missing (a number or an array expected)", idx);
     gb_array *a = gbL_testarray(L, idx);
-    if (a && a->dtype != GB_FLOAT64) a = gbL_toarray(L, idx, GB_FLOAT64);
-    else if (!a) {
+    if (!a) {
       int t = lua_type(L, idx);
       if (t != LUA_TNUMBER && t != LUA_TTABLE)
         gbL_error(L, "argument %d must be a number or an array, got %s", idx,
@@ -27,7 +28,7 @@ static void getinputs(lua_State *L, int first, int nin, gb_array **in) {
   }
 }
 
-static int broadcast(lua_State *L, gb_array **in, int nin, int64_t *shape) {
+static int broadcast(lua_State *L, const gb_array **in, int nin, int64_t *shape) {
   int nd = 0;
   for (int k = 0; k < nin; k++) {
     int64_t tmp[GB_MAXDIM];
@@ -63,17 +64,6 @@ static gb_array *getoutput(lua_State *L, int iout, int nd, const int64_t *shape)
   return out;
 }
 
-/* One inner run of the iteration; long runs are split across threads. */
-static void run(gbL_mapfn fn, const void *ctx, int nin, char *const *ptr,
-                const int64_t *stride, int64_t n) {
-#pragma omp parallel for schedule(dynamic, 1024) if (n >= 4096)
-  for (int64_t i = 0; i < n; i++) {
-    double x[GBL_MAPMAX];
-    for (int k = 0; k < nin; k++) x[k] = *(const double *)(ptr[k + 1] + i * stride[k + 1]);
-    *(double *)(ptr[0] + i * stride[0]) = fn(ctx, x);
-  }
-}
-
 int gbL_map(lua_State *L, int first, int nin, int iout, gbL_mapfn fn, const void *ctx) {
   int allnum = iout == 0 || lua_isnoneornil(L, iout);
   for (int k = 0; k < nin && allnum; k++) allnum = lua_type(L, first + k) == LUA_TNUMBER;
@@ -83,41 +73,12 @@ int gbL_map(lua_State *L, int first, int nin, int iout, gbL_mapfn fn, const void
     lua_pushnumber(L, fn(ctx, x));
     return 1;
   }
-  gb_array *in[GBL_MAPMAX];
+  const gb_array *in[GBL_MAPMAX];
   int64_t shape[GB_MAXDIM];
   getinputs(L, first, nin, in);
   int nd = broadcast(L, in, nin, shape);
   gb_array *out = getoutput(L, iout, nd, shape);
-  int ires = lua_gettop(L);
-  gb_array *dst = out;
-  if (out->dtype != GB_FLOAT64) dst = gbL_newarray(L, GB_FLOAT64, nd, shape);
-  gb_array view[GBL_MAPMAX + 1];
-  const gb_array *ops[GBL_MAPMAX + 1];
-  view[0] = *dst;
-  ops[0] = &view[0];
-  for (int k = 0; k < nin; k++) {
-    const gb_array *src = in[k];
-    if (!gb_same_view(dst, in[k]) && gb_overlaps(dst, in[k])) {
-      gb_array *c = gbL_newlike(L, in[k], GB_FLOAT64);
-      gb_copy(c, in[k]);
-      src = c;
-    }
-    gb_broadcast_to(src, nd, shape, &view[k + 1]);
-    ops[k + 1] = &view[k + 1];
-  }
-  gb_iter it;
-  if (gb_iter_init(&it, nin + 1, ops)) {
-    do {
-      for (int64_t done = 0; done < it.n; done += GB_CHECK_EVERY) {
-        int64_t len = it.n - done < GB_CHECK_EVERY ? it.n - done : GB_CHECK_EVERY;
-        char *ptr[GBL_MAPMAX + 1];
-        for (int k = 0; k <= nin; k++) ptr[k] = it.ptr[k] + done * it.stride[k];
-        run(fn, ctx, nin, ptr, it.stride, len);
-        gbL_checkinterrupt(L);
-      }
-    } while (gb_iter_next(&it));
-  }
-  if (dst != out) gb_copy(out, dst);
-  lua_pushvalue(L, ires);
+  int st = gb_map(gbL_ctx(L), fn, ctx, nin, out, in);
+  if (st != GB_OK) gbL_statuserror(L, NULL, st);
   return 1;
 }

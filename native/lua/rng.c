@@ -28,7 +28,7 @@
 /* Errors ------------------------------------------------------------------ */
 
 static int status_error(lua_State *L, int st) {
-  return gbL_error(L, "%s", gb_strstatus(st));
+  return gbL_statuserror(L, NULL, st);
 }
 
 /* Arguments ------------------------------------------------------------------ */
@@ -192,16 +192,16 @@ static int draw(lua_State *L, gb_rng *g, int dist, const double *par, int shapei
   if (nd < 0) {
     if (isint) {
       int64_t v;
-      st = gb_rand_fill(g, dist, par, &v, 1);
+      st = gb_rand_fill(gbL_ctx(L), g, dist, par, &v, 1);
       lua_pushinteger(L, (lua_Integer)v);
     } else {
       double v;
-      st = gb_rand_fill(g, dist, par, &v, 1);
+      st = gb_rand_fill(gbL_ctx(L), g, dist, par, &v, 1);
       lua_pushnumber(L, v);
     }
   } else {
     gb_array *a = newresult(L, isint ? GB_INT64 : GB_FLOAT64, nd, shape);
-    st = gb_rand_fill(g, dist, par, a->data, a->size);
+    st = gb_rand_fill(gbL_ctx(L), g, dist, par, a->data, a->size);
   }
   if (st != GB_OK) status_error(L, st);
   return 1;
@@ -333,7 +333,7 @@ static int integers_impl(lua_State *L, gb_rng *g, int a) {
     return 1;
   }
   gb_array *r = newresult(L, GB_INT64, nd, shape);
-  int st = gb_rng_fill_integers(g, (int64_t *)r->data, r->size, lo, hi);
+  int st = gb_rng_fill_integers(gbL_ctx(L), g, (int64_t *)r->data, r->size, lo, hi);
   if (st != GB_OK) status_error(L, st);
   return 1;
 }
@@ -343,15 +343,10 @@ static int integers_impl(lua_State *L, gb_rng *g, int a) {
 /* g:categorical(p [, shape [, opts]]): 1-based indices; opts.log: p holds
    log-weights */
 static int categorical_impl(lua_State *L, gb_rng *g, int a) {
+  static const char *const known[] = {"log", NULL};
   int64_t shape[GB_MAXDIM];
-  int logs = 0;
-  if (!lua_isnoneornil(L, a + 2)) {
-    if (lua_type(L, a + 2) != LUA_TTABLE)
-      gbL_error(L, "options must be a table, got %s", luaL_typename(L, a + 2));
-    lua_getfield(L, a + 2, "log");
-    logs = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-  }
+  gbL_opts(L, a + 2, known);
+  int logs = gbL_optbool(L, a + 2, "log", 0);
   int nd = optshape(L, a + 1, shape);
   gb_array *w = gbL_checkvector(L, a, "p");
   checkweights(L, (double *)w->data, w->size, "p", logs);
@@ -362,7 +357,7 @@ static int categorical_impl(lua_State *L, gb_rng *g, int a) {
     out = (int64_t *)r->data;
     n = r->size;
   }
-  int st = gb_rand_categorical(g, (double *)w->data, w->size, out, n, 1);
+  int st = gb_rand_categorical(gbL_ctx(L), g, (double *)w->data, w->size, out, n, 1);
   if (st != GB_OK) status_error(L, st);
   if (nd < 0) lua_pushinteger(L, (lua_Integer)one);
   return 1;
@@ -371,7 +366,7 @@ static int categorical_impl(lua_State *L, gb_rng *g, int a) {
 /* A contiguous copy of array a, pushed. */
 static gb_array *contiguous_copy(lua_State *L, const gb_array *a) {
   gb_array *c = gbL_newlike(L, a, -1);
-  gb_copy(c, a);
+  gb_copy(gbL_ctx(L), c, a);
   return c;
 }
 
@@ -447,10 +442,10 @@ static int choice_impl(lua_State *L, gb_rng *g, int a) {
   gb_array *ix = newresult(L, GB_INT64, 1, &kk);
   int64_t *idx = (int64_t *)ix->data;
   int st;
-  if (replace && w) st = gb_rand_categorical(g, w, n, idx, k, 0);
-  else if (replace) st = gb_rng_fill_integers(g, idx, k, 0, n - 1);
-  else if (w) st = gb_rand_sample_weighted(g, w, n, k, idx, 0);
-  else st = gb_rand_sample(g, n, k, idx, 0);
+  if (replace && w) st = gb_rand_categorical(gbL_ctx(L), g, w, n, idx, k, 0);
+  else if (replace) st = gb_rng_fill_integers(gbL_ctx(L), g, idx, k, 0, n - 1);
+  else if (w) st = gb_rand_sample_weighted(gbL_ctx(L), g, w, n, k, idx, 0);
+  else st = gb_rand_sample(gbL_ctx(L), g, n, k, idx, 0);
   if (st != GB_OK) status_error(L, st);
   /* the result */
   if (!pop && !poptable) {
@@ -487,7 +482,7 @@ static int permutation_impl(lua_State *L, gb_rng *g, int a) {
     int64_t n = checkint(L, a, "n");
     if (n < 0) gbL_error(L, "n must be >= 0, got %lld", (long long)n);
     gb_array *r = newresult(L, GB_INT64, 1, &n);
-    st = gb_rand_permutation(g, n, (int64_t *)r->data, 1);
+    st = gb_rand_permutation(gbL_ctx(L), g, n, (int64_t *)r->data, 1);
   } else {
     gb_array *src = gbL_testarray(L, a);
     if (!src) {
@@ -498,7 +493,7 @@ static int permutation_impl(lua_State *L, gb_rng *g, int a) {
     }
     if (src->ndim == 0) gbL_error(L, "cannot permute a 0-d array");
     gb_array *r = contiguous_copy(L, src);
-    st = gb_rand_shuffle(g, r);
+    st = gb_rand_shuffle(gbL_ctx(L), g, r);
   }
   if (st != GB_OK) status_error(L, st);
   return 1;
@@ -509,7 +504,7 @@ static int shuffle_impl(lua_State *L, gb_rng *g, int a) {
   gb_array *arr = gbL_testarray(L, a);
   if (arr) {
     if (arr->ndim == 0) gbL_error(L, "cannot shuffle a 0-d array");
-    int st = gb_rand_shuffle(g, arr);
+    int st = gb_rand_shuffle(gbL_ctx(L), g, arr);
     if (st != GB_OK) status_error(L, st);
     return 0;
   }
@@ -546,7 +541,7 @@ static int multivariate_normal_impl(lua_State *L, gb_rng *g, int a) {
   if (c->ndim != 2 || c->shape[0] != d || c->shape[1] != d)
     gbL_error(L, "cov must be %lld x %lld to match mean", (long long)d, (long long)d);
   gb_array *Lc = gbL_newarray(L, GB_FLOAT64, 2, c->shape);
-  gb_copy(Lc, c);
+  gb_copy(gbL_ctx(L), Lc, c);
   double *m = (double *)Lc->data, big = 0;
   for (int64_t i = 0; i < d * d; i++) {
     if (!isfinite(m[i]))
@@ -562,7 +557,7 @@ static int multivariate_normal_impl(lua_State *L, gb_rng *g, int a) {
   if (gb_cholesky_psd(m, d) != GB_OK) gbL_error(L, "cov is not positive semi-definite");
   nd = appendaxis(L, nd, shape, d);
   gb_array *r = newresult(L, GB_FLOAT64, nd, shape);
-  int st = gb_rand_mvnormal(g, (double *)mean->data, m, d, (double *)r->data, r->size / d);
+  int st = gb_rand_mvnormal(gbL_ctx(L), g, (double *)mean->data, m, d, (double *)r->data, r->size / d);
   if (st != GB_OK) status_error(L, st);
   return 1;
 }
@@ -581,7 +576,7 @@ static int dirichlet_impl(lua_State *L, gb_rng *g, int a) {
   }
   nd = appendaxis(L, nd, shape, k);
   gb_array *r = newresult(L, GB_FLOAT64, nd, shape);
-  int st = gb_rand_dirichlet(g, (double *)al->data, k, (double *)r->data, r->size / k);
+  int st = gb_rand_dirichlet(gbL_ctx(L), g, (double *)al->data, k, (double *)r->data, r->size / k);
   if (st != GB_OK) status_error(L, st);
   return 1;
 }

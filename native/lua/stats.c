@@ -8,8 +8,6 @@
 #include <stdio.h>
 
 #include "internal.h"
-#include "sort.h"
-#include "special.h"
 #include "stats.h"
 
 typedef struct dist {
@@ -148,8 +146,8 @@ static int d_sample(lua_State *L) {
   else g = gbL_optrng(L, 0);
   if (lua_isnoneornil(L, ishape)) {
     union { double d; int64_t i; } v;
-    int st = gb_family_sample(d->f, d->par, g, &v, 1);
-    if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+    int st = gb_family_sample(gbL_ctx(L), d->f, d->par, g, &v, 1);
+    if (st != GB_OK) return gbL_statuserror(L, NULL, st);
     if (d->f->discrete) lua_pushinteger(L, (lua_Integer)v.i);
     else lua_pushnumber(L, v.d);
     return 1;
@@ -157,8 +155,8 @@ static int d_sample(lua_State *L) {
   int64_t shape[GB_MAXDIM];
   int nd = gbL_checkshape(L, ishape, shape);
   gb_array *a = gbL_newarray(L, d->f->discrete ? GB_INT64 : GB_FLOAT64, nd, shape);
-  int st = gb_family_sample(d->f, d->par, g, a->data, a->size);
-  if (st != GB_OK) return gbL_error(L, "%s", gb_strstatus(st));
+  int st = gb_family_sample(gbL_ctx(L), d->f, d->par, g, a->data, a->size);
+  if (st != GB_OK) return gbL_statuserror(L, NULL, st);
   return 1;
 }
 
@@ -181,60 +179,65 @@ static double *vector(lua_State *L, int idx, const char *what, int64_t *n) {
 
 /* stats.describe(x) */
 static int describe(lua_State *L) {
-  int64_t n;
+  gb_moments m;
   lua_settop(L, 1);
   if (!gbL_testarray(L, 1) && lua_type(L, 1) != LUA_TTABLE)
     return gbL_error(L, "x must be an array or a table of numbers, got %s", luaL_typename(L, 1));
   gb_array *a = gbL_toarray(L, 1, GB_FLOAT64);
   gb_array *flat = gbL_newlike(L, a, GB_FLOAT64);     /* C order: any shape, flattened */
-  gb_copy(flat, a);
-  double *x = (double *)flat->data;
-  n = flat->size;
-  if (n == 0) return gbL_error(L, "x is empty");
-  double mn = HUGE_VAL, mx = -HUGE_VAL, s = 0, c = 0;
-  int hasnan = 0;
-  for (int64_t i = 0; i < n; i++) {
-    double v = x[i];
-    if (v != v) hasnan = 1;
-    if (v < mn) mn = v;
-    if (v > mx) mx = v;
-    double y = v - c, t = s + y;           /* compensated sum */
-    c = (t - s) - y;
-    s = t;
-  }
-  if (hasnan) mn = mx = NAN;               /* NaN propagates, as in NumPy */
-  double mean = s / (double)n, m2 = 0, m3 = 0, m4 = 0;
-  for (int64_t i = 0; i < n; i++) {
-    double d = x[i] - mean, d2 = d * d;
-    m2 += d2;
-    m3 += d2 * d;
-    m4 += d2 * d2;
-  }
-  m2 /= (double)n;
-  m3 /= (double)n;
-  m4 /= (double)n;
+  gb_copy(gbL_ctx(L), flat, a);
+  if (flat->size == 0) return gbL_error(L, "x is empty");
+  int st = gb_describe(gbL_ctx(L), (const double *)flat->data, flat->size, &m);
+  if (st != GB_OK) return gbL_statuserror(L, NULL, st);
   lua_createtable(L, 0, 7);
-  lua_pushinteger(L, (lua_Integer)n);
+  lua_pushinteger(L, (lua_Integer)m.n);
   lua_setfield(L, -2, "nobs");
-  lua_pushnumber(L, mn);
+  lua_pushnumber(L, m.min);
   lua_setfield(L, -2, "min");
-  lua_pushnumber(L, mx);
+  lua_pushnumber(L, m.max);
   lua_setfield(L, -2, "max");
-  lua_pushnumber(L, mean);
+  lua_pushnumber(L, m.mean);
   lua_setfield(L, -2, "mean");
-  lua_pushnumber(L, n > 1 ? m2 * (double)n / (double)(n - 1) : NAN);
+  lua_pushnumber(L, m.variance);
   lua_setfield(L, -2, "variance");
-  lua_pushnumber(L, m3 / pow(m2, 1.5));
+  lua_pushnumber(L, m.skewness);
   lua_setfield(L, -2, "skewness");
-  lua_pushnumber(L, m4 / (m2 * m2) - 3);
+  lua_pushnumber(L, m.kurtosis);
   lua_setfield(L, -2, "kurtosis");
   return 1;
 }
 
-/* stats.ks_test(x, dist or cdf) -> statistic, pvalue */
+/* The cdf of ks_test as a Lua function: called under protection; a result
+   that is not a number fails the test with a message of our own. */
+static int lua_cdf(void *ud, double x, double *F) {
+  gbL_callback *cb = ud;
+  lua_State *L = cb->L;
+  lua_pushnumber(L, x);
+  int st = gbL_callback_call(cb, 1, 1);
+  if (st != GB_OK) return st;
+  if (lua_type(L, -1) != LUA_TNUMBER) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "the cdf returned %s for %g, not a number", luaL_typename(L, -1), x);
+    gbL_pushfuncname(L);
+    lua_pushfstring(L, "%s: %s", lua_tostring(L, -1), msg);
+    lua_replace(L, cb->err);
+    lua_pop(L, 2);
+    return GB_ECALLBACK;
+  }
+  *F = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return GB_OK;
+}
+
+/* stats.ks_test(x, dist or cdf [, opts]) -> statistic, pvalue;
+   opts.alternative: "two-sided" (default), "less" or "greater" */
 static int ks_test(lua_State *L) {
+  static const char *const known[] = {"alternative", NULL};
+  static const char *const alternatives[] = {"two-sided", "less", "greater", NULL};
   int64_t n;
-  lua_settop(L, 2);
+  lua_settop(L, 3);
+  gbL_opts(L, 3, known);
+  int alt = gbL_optenum(L, 3, "alternative", "two-sided", alternatives);
   double *x = vector(L, 1, "x", &n);
   if (n == 0) return gbL_error(L, "x is empty");
   for (int64_t i = 0; i < n; i++)
@@ -246,30 +249,30 @@ static int ks_test(lua_State *L) {
   if (d && d->f->discrete)
     return gbL_error(L, "the Kolmogorov-Smirnov test needs a continuous distribution, "
                         "and %s is discrete (use stats.chisquare)", d->f->name);
-  gb_sort_doubles(x, n);
-  double D = 0, nn = (double)n;
-  for (int64_t i = 0; i < n; i++) {
-    double F;
-    if (d) F = d->f->cdf(d->par, x[i]);
-    else {
-      lua_pushvalue(L, 2);
-      lua_pushnumber(L, x[i]);
-      lua_call(L, 1, 1);
-      if (lua_type(L, -1) != LUA_TNUMBER)
-        return gbL_error(L, "the cdf returned %s for %g, not a number",
-                         luaL_typename(L, -1), x[i]);
-      F = lua_tonumber(L, -1);
-      lua_pop(L, 1);
-    }
-    if (!(F >= 0 && F <= 1))
-      return gbL_error(L, "the cdf at %g is %g, outside [0, 1]", x[i], F);
-    double up = (double)(i + 1) / nn - F, down = F - (double)i / nn;
-    if (up > D) D = up;
-    if (down > D) D = down;
-    if ((i & 65535) == 65535) gbL_checkinterrupt(L);
+  gb_ks ks;
+  gbL_callback cb;
+  gb_family_cdf fc;
+  int st;
+  if (d) {
+    fc.f = d->f;
+    fc.par = d->par;
+    st = gb_ks_statistic(gbL_ctx(L), x, n, gb_family_cdf_fn, &fc, &ks);
+  } else {
+    gbL_callback_init(L, &cb, 2);
+    st = gb_ks_statistic(gbL_ctx(L), x, n, lua_cdf, &cb, &ks);
+    if (st != GB_OK && st != GB_EINVAL) return gbL_callback_fail(&cb, NULL, st);
   }
-  lua_pushnumber(L, D);
-  lua_pushnumber(L, gb_kolmogorov_sf(n, D));
+  if (st == GB_EINVAL)
+    return gbL_error(L, "the cdf at %g is %g, outside [0, 1]", ks.x, ks.F);
+  if (st != GB_OK) return gbL_statuserror(L, NULL, st);
+  if (alt == 0) {
+    lua_pushnumber(L, ks.d);
+    lua_pushnumber(L, gb_kolmogorov_sf(gbL_ctx(L), n, ks.d));
+  } else {
+    double D = alt == 1 ? ks.dminus : ks.dplus;
+    lua_pushnumber(L, D);
+    lua_pushnumber(L, gb_smirnov_sf(gbL_ctx(L), n, D));
+  }
   return 2;
 }
 
@@ -302,17 +305,12 @@ static int chisquare(lua_State *L) {
                           "scale expected to the same total", so, se);
   }
   lua_Integer ddof = luaL_optinteger(L, 3, 0);
-  double df = (double)(k - 1 - ddof);
-  if (df < 1)
+  double stat, p;
+  if (gb_chisquare(o, e, k, (int64_t)ddof, &stat, &p) != GB_OK)
     return gbL_error(L, "no degrees of freedom left (%lld categories, ddof %lld)",
                      (long long)k, (long long)ddof);
-  double stat = 0, mean = so / (double)k;
-  for (int64_t i = 0; i < k; i++) {
-    double ei = e ? e[i] : mean, r = o[i] - ei;
-    stat += r * r / ei;
-  }
   lua_pushnumber(L, stat);
-  lua_pushnumber(L, gb_gammaincc(0.5 * df, 0.5 * stat));
+  lua_pushnumber(L, p);
   return 2;
 }
 

@@ -62,8 +62,8 @@ static int t_it(lua_State *L) {
 /* time.progress([on]): switch the progress bar on or off; returns whether
    it is on. */
 static int t_progress(lua_State *L) {
-  if (!lua_isnoneornil(L, 1)) gb_progress_enable(lua_toboolean(L, 1));
-  lua_pushboolean(L, gb_progress_enabled());
+  if (!lua_isnoneornil(L, 1)) gb_ctx_progress_enable(gbL_ctx(L), lua_toboolean(L, 1));
+  lua_pushboolean(L, gb_ctx_progress_enabled(gbL_ctx(L)));
   return 1;
 }
 
@@ -82,20 +82,20 @@ static int t_progress_bar(lua_State *L) {
   p->total = total;
   p->open = 1;
   luaL_setmetatable(L, BAR_MT);
-  gb_progress_begin(what, total);
+  gb_progress_begin(gbL_ctx(L), what, total);
   return 1;
 }
 
 static int bar_step(lua_State *L) {
   pbar *p = luaL_checkudata(L, 1, BAR_MT);
   p->done += luaL_optnumber(L, 2, 1);
-  if (p->open) gb_progress_step(p->done);
+  if (p->open) gb_progress_step(gbL_ctx(L), p->done);
   return 0;
 }
 
 static int bar_finish(lua_State *L) {
   pbar *p = luaL_checkudata(L, 1, BAR_MT);
-  if (p->open) { p->open = 0; gb_progress_end(); }
+  if (p->open) { p->open = 0; gb_progress_end(gbL_ctx(L)); }
   return 0;
 }
 

@@ -63,13 +63,13 @@ static int64_t brute_box(const double *x, int64_t n, int d, int64_t i, const dou
 static void check_tree(int64_t n, int d, int grid, uint64_t seed) {
   double *x = points(n, d, grid, seed);
   gb_kdtree t;
-  CHECK(gb_kdtree_build(&t, x, n, d) == GB_OK);
+  CHECK(gb_kdtree_build(NULL, &t, x, n, d) == GB_OK);
   uint64_t s = seed + 1;
   int k = 4, bad_knn = 0, bad_count = 0, bad_box = 0;
   for (int64_t i = 0; i < n; i += 7) {
     double dist[4];
     int64_t idx[4];
-    gb_kdtree_knn(&t, x + i * d, k, GB_NORM_MAX, i, dist, idx);
+    gb_kdtree_knn(NULL, &t, x + i * d, k, GB_NORM_MAX, i, dist, idx);
     /* the k-th distance: exactly k - 1 points strictly closer is not
        guaranteed with ties, but at most k - 1 are and at least k are within */
     bad_knn += brute_count(x, n, d, i, dist[k - 1], 1) > k - 1;
@@ -87,7 +87,7 @@ static void check_tree(int64_t n, int d, int grid, uint64_t seed) {
   CHECK(bad_knn == 0);
   CHECK(bad_count == 0);
   CHECK(bad_box == 0);
-  gb_kdtree_free(&t);
+  gb_kdtree_free(NULL, &t);
   free(x);
 }
 
@@ -105,7 +105,7 @@ TEST(tied_grid_points_match_brute_force) {
 TEST(box_count_with_equal_sides_is_the_max_norm_count) {
   double *x = points(1000, 3, 0, 31);
   gb_kdtree t;
-  CHECK(gb_kdtree_build(&t, x, 1000, 3) == GB_OK);
+  CHECK(gb_kdtree_build(NULL, &t, x, 1000, 3) == GB_OK);
   int bad = 0;
   for (int64_t i = 0; i < 1000; i += 3) {
     double half[3] = {0.1, 0.1, 0.1};
@@ -113,7 +113,7 @@ TEST(box_count_with_equal_sides_is_the_max_norm_count) {
            gb_kdtree_count(&t, x + i * 3, 0.1, 0, GB_NORM_MAX, i);
   }
   CHECK(bad == 0);
-  gb_kdtree_free(&t);
+  gb_kdtree_free(NULL, &t);
   free(x);
 }
 

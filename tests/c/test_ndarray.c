@@ -108,7 +108,7 @@ TEST(broadcast_to_and_copy_convert) {
   gb_array_init(&dst, GB_FLOAT64, 2, s2, NULL);
   dst.data = (char *)out;
   CHECK(gb_broadcast_to(&src, 2, s2, &view) == GB_OK && view.strides[0] == 0);
-  CHECK(gb_copy(&dst, &view) == GB_OK);
+  CHECK(gb_copy(NULL, &dst, &view) == GB_OK);
   for (int i = 0; i < 6; i++) CHECK(out[i] == (double)(i % 3 + 1));
 }
 
@@ -122,7 +122,7 @@ TEST(copy_handles_overlap) {
   rev = fwd;
   rev.data = (char *)(d + 4);
   rev.strides[0] = -8;
-  CHECK(gb_copy(&fwd, &rev) == GB_OK);
+  CHECK(gb_copy(NULL, &fwd, &rev) == GB_OK);
   for (int i = 0; i < 5; i++) CHECK(d[i] == 5 - i);
 }
 

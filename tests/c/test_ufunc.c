@@ -39,7 +39,7 @@ TEST(output_shifted_over_its_input) {
   gb_array in = view(buf, GB_FLOAT64, 1, (int64_t[]){9}, (int64_t[]){1});
   gb_array out = view(buf + 1, GB_FLOAT64, 1, (int64_t[]){9}, (int64_t[]){1});
   gb_array s = scalar(&ten, GB_FLOAT64);
-  CHECK(gb_binop(GB_MUL, -1, &out, &in, &s) == GB_OK);
+  CHECK(gb_binop(NULL, GB_MUL, -1, &out, &in, &s) == GB_OK);
   CHECK(buf[0] == 0);
   for (int i = 1; i < 10; i++) CHECK(buf[i] == 10.0 * (i - 1));
 }
@@ -50,7 +50,7 @@ TEST(output_is_the_transpose_of_the_input) {
   gb_array a = view(m, GB_INT64, 2, (int64_t[]){3, 3}, (int64_t[]){3, 1});
   gb_array t = view(m, GB_INT64, 2, (int64_t[]){3, 3}, (int64_t[]){1, 3});
   gb_array z = scalar(&zero, GB_INT64);
-  CHECK(gb_binop(GB_ADD, -1, &t, &a, &z) == GB_OK);
+  CHECK(gb_binop(NULL, GB_ADD, -1, &t, &a, &z) == GB_OK);
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++) CHECK(m[3 * i + j] == 3 * j + i);
 }
@@ -60,7 +60,7 @@ TEST(output_overwrites_a_broadcast_row) {
   for (int i = 0; i < 9; i++) m[i] = i + 1;
   gb_array a = view(m, GB_FLOAT64, 2, (int64_t[]){3, 3}, (int64_t[]){3, 1});
   gb_array row = view(m, GB_FLOAT64, 1, (int64_t[]){3}, (int64_t[]){1});
-  CHECK(gb_binop(GB_ADD, -1, &a, &a, &row) == GB_OK);
+  CHECK(gb_binop(NULL, GB_ADD, -1, &a, &a, &row) == GB_OK);
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++) CHECK(m[3 * i + j] == (3 * i + j + 1) + (j + 1));
 }
@@ -70,7 +70,7 @@ TEST(output_is_the_reversed_input) {
   for (int i = 0; i < 7; i++) v[i] = i;
   gb_array a = view(v, GB_FLOAT64, 1, (int64_t[]){7}, (int64_t[]){1});
   gb_array r = view(v + 6, GB_FLOAT64, 1, (int64_t[]){7}, (int64_t[]){-1});
-  CHECK(gb_unop(GB_NEGATIVE, -1, &r, &a) == GB_OK);
+  CHECK(gb_unop(NULL, GB_NEGATIVE, -1, &r, &a) == GB_OK);
   for (int i = 0; i < 7; i++) CHECK(v[i] == -(6 - i));
 }
 
@@ -80,7 +80,7 @@ TEST(in_place_same_view) {
   for (int i = 0; i < N; i++) { a[i] = i; b[i] = 0.5 * i; }
   gb_array va = view(a, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
   gb_array vb = view(b, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
-  CHECK(gb_binop(GB_SUB, -1, &va, &va, &vb) == GB_OK);
+  CHECK(gb_binop(NULL, GB_SUB, -1, &va, &va, &vb) == GB_OK);
   int bad = 0;
   for (int i = 0; i < N; i++) bad += a[i] != 0.5 * i;
   CHECK(bad == 0);
@@ -97,10 +97,10 @@ TEST(converts_inputs_and_output) {
   gb_array vy = view(y, GB_FLOAT32, 1, (int64_t[]){3}, (int64_t[]){1});
   gb_array vo = view(out, GB_FLOAT32, 1, (int64_t[]){3}, (int64_t[]){1});
   gb_array vi = view(iout, GB_INT64, 1, (int64_t[]){3}, (int64_t[]){1});
-  CHECK(gb_binop(GB_ADD, -1, &vo, &vx, &vy) == GB_OK);   /* float64 loop, float32 out */
+  CHECK(gb_binop(NULL, GB_ADD, -1, &vo, &vx, &vy) == GB_OK);   /* float64 loop, float32 out */
   CHECK(out[0] == 1.5f && out[1] == -1.75f && out[2] == 1.5f);
-  CHECK(gb_binop(GB_ADD, -1, &vi, &vx, &vy) == GB_EDTYPE);   /* same_kind forbids */
-  CHECK(gb_binop(GB_LT, -1, &vi, &vx, &vy) == GB_OK);         /* bool into int64 */
+  CHECK(gb_binop(NULL, GB_ADD, -1, &vi, &vx, &vy) == GB_EDTYPE);   /* same_kind forbids */
+  CHECK(gb_binop(NULL, GB_LT, -1, &vi, &vx, &vy) == GB_OK);         /* bool into int64 */
   CHECK(iout[0] == 0 && iout[1] == 1 && iout[2] == 0);
 }
 
@@ -113,7 +113,7 @@ TEST(strided_converted_input_across_blocks) {
   for (int i = 0; i < 2 * N; i++) x[i] = (i % 41) - 20;
   gb_array vx = view(x, GB_INT64, 1, (int64_t[]){N}, (int64_t[]){2});
   gb_array vy = view(y, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
-  CHECK(gb_unop(GB_EXP, -1, &vy, &vx) == GB_OK);
+  CHECK(gb_unop(NULL, GB_EXP, -1, &vy, &vx) == GB_OK);
   int bad = 0;
   for (int i = 0; i < N; i++) {
     double want = exp((double)x[2 * i]);
@@ -135,14 +135,14 @@ TEST(broadcast_rows_across_chunks) {
   gb_array vm = view(m, GB_FLOAT64, 2, (int64_t[]){R, K}, (int64_t[]){K, 1});
   gb_array vr = view(row, GB_FLOAT64, 1, (int64_t[]){K}, (int64_t[]){1});
   gb_array vo = view(out, GB_FLOAT64, 2, (int64_t[]){R, K}, (int64_t[]){K, 1});
-  CHECK(gb_binop(GB_ADD, -1, &vo, &vm, &vr) == GB_OK);
+  CHECK(gb_binop(NULL, GB_ADD, -1, &vo, &vm, &vr) == GB_OK);
   int bad = 0;
   for (int i = 0; i < R; i++)
     for (int j = 0; j < K; j++) bad += out[i * K + j] != (double)(i * K);
   CHECK(bad == 0);
   /* a column instead: the scalar-operand path of every run */
   gb_array vc = view(row, GB_FLOAT64, 2, (int64_t[]){R, 1}, (int64_t[]){1, 1});
-  CHECK(gb_binop(GB_MUL, -1, &vo, &vm, &vc) == GB_OK);
+  CHECK(gb_binop(NULL, GB_MUL, -1, &vo, &vm, &vc) == GB_OK);
   bad = 0;
   for (int i = 0; i < R; i++)
     for (int j = 0; j < K; j++) bad += out[i * K + j] != (double)(i * K + j) * -i;
@@ -164,8 +164,8 @@ TEST(exp_does_not_depend_on_position) {
     gb_array a1 = view(x + shift, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
     gb_array o0 = view(y0, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
     gb_array o1 = view(y1, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
-    CHECK(gb_unop(GB_EXP, -1, &o0, &a0) == GB_OK);
-    CHECK(gb_unop(GB_EXP, -1, &o1, &a1) == GB_OK);
+    CHECK(gb_unop(NULL, GB_EXP, -1, &o0, &a0) == GB_OK);
+    CHECK(gb_unop(NULL, GB_EXP, -1, &o1, &a1) == GB_OK);
     int bad = 0;
     for (int i = 0; i + shift < N; i++) bad += memcmp(&y0[i + shift], &y1[i], sizeof(double)) != 0;
     CHECK(bad == 0);
@@ -179,10 +179,10 @@ TEST(shape_and_dtype_errors) {
   gb_array vb = view(b, GB_FLOAT64, 1, (int64_t[]){2}, (int64_t[]){1});
   gb_array vo = view(o, GB_FLOAT64, 1, (int64_t[]){3}, (int64_t[]){1});
   gb_array vf = view(flags, GB_BOOL, 1, (int64_t[]){3}, (int64_t[]){1});
-  CHECK(gb_binop(GB_ADD, -1, &vo, &va, &vb) == GB_ESHAPE);
-  CHECK(gb_binop(GB_BITAND, -1, &vo, &va, &va) == GB_EDTYPE);
-  CHECK(gb_unop(GB_NEGATIVE, -1, &vf, &vf) == GB_EDTYPE);
-  CHECK(gb_binop(GB_SUB, -1, &vf, &vf, &vf) == GB_EDTYPE);
+  CHECK(gb_binop(NULL, GB_ADD, -1, &vo, &va, &vb) == GB_ESHAPE);
+  CHECK(gb_binop(NULL, GB_BITAND, -1, &vo, &va, &va) == GB_EDTYPE);
+  CHECK(gb_unop(NULL, GB_NEGATIVE, -1, &vf, &vf) == GB_EDTYPE);
+  CHECK(gb_binop(NULL, GB_SUB, -1, &vf, &vf, &vf) == GB_EDTYPE);
 }
 
 TEST(integer_division_by_zero_and_negative_powers) {
@@ -191,10 +191,10 @@ TEST(integer_division_by_zero_and_negative_powers) {
   gb_array vb = view(b, GB_INT64, 1, (int64_t[]){3}, (int64_t[]){1});
   gb_array ve = view(e, GB_INT64, 1, (int64_t[]){3}, (int64_t[]){1});
   gb_array vo = view(o, GB_INT64, 1, (int64_t[]){3}, (int64_t[]){1});
-  CHECK(gb_binop(GB_FLOORDIV, -1, &vo, &va, &vb) == GB_EINVAL);
-  CHECK(gb_binop(GB_MOD, -1, &vo, &va, &vb) == GB_EINVAL);
-  CHECK(gb_binop(GB_POW, -1, &vo, &va, &ve) == GB_EINVAL);
-  CHECK(gb_unop(GB_RECIPROCAL, -1, &vo, &vb) == GB_EINVAL);
+  CHECK(gb_binop(NULL, GB_FLOORDIV, -1, &vo, &va, &vb) == GB_EINVAL);
+  CHECK(gb_binop(NULL, GB_MOD, -1, &vo, &va, &vb) == GB_EINVAL);
+  CHECK(gb_binop(NULL, GB_POW, -1, &vo, &va, &ve) == GB_EINVAL);
+  CHECK(gb_unop(NULL, GB_RECIPROCAL, -1, &vo, &vb) == GB_EINVAL);
 }
 
 TEST(where_counts_nonzero_and_nan_as_true) {
@@ -202,7 +202,7 @@ TEST(where_counts_nonzero_and_nan_as_true) {
   gb_array vm = view(mask, GB_FLOAT64, 1, (int64_t[]){4}, (int64_t[]){1});
   gb_array vx = scalar(&x, GB_FLOAT64), vy = scalar(&y, GB_FLOAT64);
   gb_array vo = view(out, GB_FLOAT64, 1, (int64_t[]){4}, (int64_t[]){1});
-  CHECK(gb_where(&vo, &vm, &vx, &vy) == GB_OK);
+  CHECK(gb_where(NULL, &vo, &vm, &vx, &vy) == GB_OK);
   CHECK(out[0] == 1 && out[1] == 2 && out[2] == 1 && out[3] == 2);
 }
 
@@ -210,20 +210,87 @@ TEST(interrupt_stops_a_kernel) {
   enum { N = 1 << 18 };
   double *a = calloc(N, sizeof *a);
   gb_array va = view(a, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
-  gb_interrupt();
-  CHECK(gb_unop(GB_EXP, -1, &va, &va) == GB_EINTERRUPTED);
-  gb_interrupt_clear();
-  CHECK(gb_unop(GB_EXP, -1, &va, &va) == GB_OK);
+  gb_ctx *ctx = gb_ctx_new();
+  gb_ctx_interrupt(ctx);
+  CHECK(gb_unop(ctx, GB_EXP, -1, &va, &va) == GB_EINTERRUPTED);
+  gb_ctx_clear(ctx);
+  CHECK(gb_unop(ctx, GB_EXP, -1, &va, &va) == GB_OK);
   CHECK(a[0] == 1 && a[N - 1] == 1);
+  gb_ctx_free(ctx);
   free(a);
 }
 
 TEST(empty_arrays_do_nothing) {
   double a[1] = {5};
   gb_array va = view(a, GB_FLOAT64, 2, (int64_t[]){0, 3}, (int64_t[]){3, 1});
-  CHECK(gb_unop(GB_SIN, -1, &va, &va) == GB_OK);
-  CHECK(gb_binop(GB_ADD, -1, &va, &va, &va) == GB_OK);
+  CHECK(gb_unop(NULL, GB_SIN, -1, &va, &va) == GB_OK);
+  CHECK(gb_binop(NULL, GB_ADD, -1, &va, &va, &va) == GB_OK);
   CHECK(a[0] == 5);
+}
+
+/* gb_map ------------------------------------------------------------------------ */
+
+static double fma3(const void *ud, const double *x) {
+  return *(const double *)ud * x[0] + x[1] * x[2];
+}
+
+TEST(map_broadcasts_three_inputs_of_any_dtype) {
+  enum { R = 300, C = 500 };
+  double scale = 2, *col = malloc(R * sizeof *col), *out = malloc(R * C * sizeof *out);
+  int64_t *row = malloc(C * sizeof *row);
+  float half = 0.5f;
+  for (int i = 0; i < R; i++) col[i] = i;
+  for (int j = 0; j < C; j++) row[j] = j - 7;
+  gb_array a = view(col, GB_FLOAT64, 2, (int64_t[]){R, 1}, (int64_t[]){1, 1});
+  gb_array b = view(row, GB_INT64, 1, (int64_t[]){C}, (int64_t[]){1});
+  gb_array h = scalar(&half, GB_FLOAT32);
+  gb_array o = view(out, GB_FLOAT64, 2, (int64_t[]){R, C}, (int64_t[]){C, 1});
+  CHECK(gb_map(NULL, fma3, &scale, 3, &o, (const gb_array *[]){&a, &b, &h}) == GB_OK);
+  for (int i = 0; i < R; i++)
+    for (int j = 0; j < C; j++) CHECK(out[i * C + j] == 2.0 * i + (j - 7) * 0.5);
+  free(col); free(row); free(out);
+}
+
+static double twice(const void *ud, const double *x) { (void)ud; return 2 * x[0]; }
+
+TEST(map_into_float32_strided_and_in_place) {
+  double v[10];
+  float f[20];
+  for (int i = 0; i < 10; i++) v[i] = i + 0.1;
+  gb_array a = view(v, GB_FLOAT64, 1, (int64_t[]){10}, (int64_t[]){1});
+  gb_array o = view(f, GB_FLOAT32, 1, (int64_t[]){10}, (int64_t[]){2});
+  CHECK(gb_map(NULL, twice, NULL, 1, &o, (const gb_array *[]){&a}) == GB_OK);
+  for (int i = 0; i < 10; i++) CHECK(f[2 * i] == (float)(2 * (i + 0.1)));
+  /* out shifted over its own input: read before written */
+  gb_array in = view(v, GB_FLOAT64, 1, (int64_t[]){9}, (int64_t[]){1});
+  gb_array sh = view(v + 1, GB_FLOAT64, 1, (int64_t[]){9}, (int64_t[]){1});
+  CHECK(gb_map(NULL, twice, NULL, 1, &sh, (const gb_array *[]){&in}) == GB_OK);
+  for (int i = 1; i < 10; i++) CHECK(v[i] == 2 * (i - 1 + 0.1));
+}
+
+TEST(map_errors) {
+  double x = 1;
+  int64_t i = 1;
+  double big[6];
+  gb_array d = scalar(&x, GB_FLOAT64), n = scalar(&i, GB_INT64);
+  gb_array o3 = view(big, GB_FLOAT64, 1, (int64_t[]){3}, (int64_t[]){1});
+  gb_array in2 = view(big + 3, GB_FLOAT64, 1, (int64_t[]){2}, (int64_t[]){1});
+  CHECK(gb_map(NULL, twice, NULL, 1, &n, (const gb_array *[]){&d}) == GB_EDTYPE);
+  CHECK(gb_map(NULL, twice, NULL, 1, &o3, (const gb_array *[]){&in2}) == GB_ESHAPE);
+  CHECK(gb_map(NULL, twice, NULL, 0, &o3, (const gb_array *[]){&d}) == GB_EINVAL);
+  CHECK(gb_map(NULL, twice, NULL, GB_MAPMAX + 1, &o3,
+               (const gb_array *[]){&d, &d, &d, &d}) == GB_EINVAL);
+}
+
+TEST(map_stops_when_interrupted) {
+  enum { N = 1 << 20 };
+  double *v = calloc(N, sizeof *v);
+  gb_ctx *ctx = gb_ctx_new();
+  gb_array a = view(v, GB_FLOAT64, 1, (int64_t[]){N}, (int64_t[]){1});
+  gb_ctx_interrupt(ctx);
+  CHECK(gb_map(ctx, twice, NULL, 1, &a, (const gb_array *[]){&a}) == GB_EINTERRUPTED);
+  gb_ctx_free(ctx);
+  free(v);
 }
 
 int main(void) {
@@ -241,5 +308,9 @@ int main(void) {
   RUN(where_counts_nonzero_and_nan_as_true);
   RUN(interrupt_stops_a_kernel);
   RUN(empty_arrays_do_nothing);
+  RUN(map_broadcasts_three_inputs_of_any_dtype);
+  RUN(map_into_float32_strided_and_in_place);
+  RUN(map_errors);
+  RUN(map_stops_when_interrupted);
   return check_exit();
 }

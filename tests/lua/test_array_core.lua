@@ -163,6 +163,57 @@ T.test("temporaries in a loop stay below 200 MB without collectgarbage()", funct
   T.ok(kb and kb < 200 * 1024, "peak resident memory " .. tostring(kb) .. " kB")
 end)
 
+T.test("index arrays past the maximum rank are refused (issue 14 item 3)", function()
+  local shape = {}
+  for i = 1, 32 do shape[i] = 1 end
+  local a = array.zeros(shape)
+  local idx = array.ones({1, 1, 1}, "int64")
+  T.raises(function() a[idx] = 0 end, "too many dimensions (34, at most 32)")
+  T.raises(function() return a[idx] end, "too many dimensions (34, at most 32)")
+  T.eq(a:sum(), 0)
+end)
+
+T.test("mask and index selection on every dtype and layout", function()
+  for _, dt in ipairs{"float64", "float32", "int64", "bool"} do
+    local base = array.range(1, 24):reshape(4, 6):astype(dt)
+    for _, a in ipairs{base, base.T, base[{":", {6, 1, -1}}], base[{{1, 4, 2}, ":"}]} do
+      local n1, n2 = a.shape[1], a.shape[2]
+      -- a[idx] along axis 1, rows of several elements, negative indices
+      local idx = array.new({n1, 1, -1, 2}, "int64")
+      local t = a[idx]
+      T.eq(t.shape, {4, n2})
+      for r, i in ipairs{n1, 1, n1, 2} do
+        for j = 1, n2 do T.eq(t:get(r, j), a:get(i, j)) end
+      end
+      -- a 1-D gather of single elements through a strided index array
+      local row = a[{":", 1}]
+      local ix = array.new({{1, 2}, {n1, 1}}, "int64")[{":", 1}]
+      local g = row[ix]
+      T.eq(g:totable(), {row:get(1), row:get(n1)})
+      -- a full mask, and a mask over the leading axis
+      local m = array.zeros({n1, n2}, "bool")
+      local want = {}
+      for i = 1, n1 do
+        for j = 1, n2 do
+          if (i + j) % 3 == 0 then m:set(i, j, true); want[#want + 1] = a:get(i, j) end
+        end
+      end
+      T.eq(a[m]:totable(), want)
+      local rm = array.new{true, false, true, false}
+      if n1 == 4 then T.eq(a[rm].shape, {2, n2}) end
+      -- assignment through both
+      local c = a:copy()
+      c[m] = 0
+      T.eq(c[m]:any(), false)
+      c[idx] = 1
+      T.eq(c[array.new({1, 2, n1}, "int64")]:all(), true)
+    end
+  end
+  local a = array.range(1, 5)
+  T.raises(function() a[array.new({1, 9}, "int64")] = 0 end, "index 9 out of range for axis 1 of length 5")
+  T.eq(a:totable(), {1, 2, 3, 4, 5})   -- nothing written before the bad index was found
+end)
+
 T.test("bad indices and shapes give clear errors", function()
   local a = array.zeros({3, 4})
   T.raises(function() return a[{4, 1}] end, "array indexing", "index 4 out of range for axis 1 of length 3")

@@ -105,6 +105,11 @@ T.test("a bad number names the file, line and column", function()
   T.raises(function() array.loadtxt(tmp .. "/ragged.csv", {delimiter = ","}) end, "ragged.csv:2", "1 columns")
   T.raises(function() array.savetxt(tmp .. "/x.txt", array{1}, {fmt = "%s"}) end, "fmt must be one printf")
   T.raises(function() array.savetxt(tmp .. "/x.txt", array.zeros({2, 2, 2})) end, "1-D or 2-D")
+  T.raises(function() array.loadtxt(tmp .. "/bad.csv", {delimter = ","}) end,
+           "array.loadtxt", "unknown option 'delimter'")
+  T.raises(function() array.loadtxt(tmp .. "/bad.csv", {skiprows = -1}) end, "option skiprows")
+  T.raises(function() array.savetxt(tmp .. "/x.txt", array{1}, {format = "%d"}) end,
+           "array.savetxt", "unknown option 'format'")
 end)
 
 T.test("loadtxt: usecols out of range and NUL bytes are errors naming the option or line", function()

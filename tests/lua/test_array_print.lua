@@ -47,4 +47,6 @@ T.test("print options: precision, threshold, edgeitems, linewidth, suppress", fu
   T.eq(array.get_printoptions(), saved)
   T.raises(function() array.set_printoptions{precision = -1} end, "array.set_printoptions", "precision")
   T.raises(function() array.set_printoptions{linewidth = 5} end, "linewidth")
+  T.raises(function() array.set_printoptions{precison = 3} end, "unknown option 'precison'")
+  T.raises(function() array.set_printoptions{suppress = 1} end, "option suppress must be a boolean")
 end)

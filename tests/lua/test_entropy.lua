@@ -376,3 +376,89 @@ T.test("entropy: errors name the function and the problem", function()
   T.raises(function() entropy.kde({1, 2, 3}, {kernel = "tophat"}) end, "option kernel")
   T.raises(function() entropy.gaussian_data({{1, 2}, {3, 4}}) end, "more rows")
 end)
+
+T.test("entropy: every function that takes options rejects an unknown key, naming it", function()
+  local x, y, z = {1, 2, 3, 4, 5, 6}, {2, 1, 4, 3, 6, 5}, {1, 1, 2, 2, 3, 3}
+  local s = array.new({1, 2, 1, 2, 1, 2}, "int64")
+  local p = {0.5, 0.5}
+  local cov = {{1, 0.5}, {0.5, 1}}
+  local calls = {
+    knn = {x}, knn_renyi = {x, 2}, knn_tsallis = {x, 2}, ksg = {x, y}, ksg_cmi = {x, y, z},
+    knn_kl = {x, y}, mixed_mi = {x, s},
+    discrete = {s}, discrete_mi = {s, s}, discrete_cmi = {s, s, s}, conditional = {s, s},
+    from_counts = {{1, 2}}, shannon = {p}, renyi = {p, 2}, tsallis = {p, 2}, kl = {p, p},
+    cross_entropy = {p, p}, js = {{p, p}, nil},
+    permutation = {x}, complexity = {x}, spacing = {x}, histogram = {x}, kde = {x},
+    spectral = {x}, transfer = {s, s}, active_information = {s}, entropy_rate = {s},
+    transfer_ksg = {x, y}, active_information_ksg = {x}, sample_entropy = {x},
+    approximate_entropy = {x}, gaussian = {cov}, gaussian_mi = {cov, 1, 2, nil},
+    gaussian_data = {{{1, 2}, {2, 1}, {3, 5}}}, gaussian_mi_data = {x, y},
+    vendi = {{{1, 0}, {0, 1}}}, vendi_data = {{{1, 0}, {0, 1}}}, diffusion = {x},
+    significance = {function() return 0 end, x, y},
+  }
+  local n = 0
+  for name, args in pairs(calls) do
+    local nargs = ({js = 2, gaussian_mi = 4})[name] or #args
+    local a = table.move(args, 1, nargs, 1, {})
+    a[nargs + 1] = {K = 10}
+    T.raises(function() entropy[name](table.unpack(a, 1, nargs + 1)) end,
+             "entropy." .. name, "unknown option 'K'")
+    n = n + 1
+  end
+  T.eq(n, 39)
+  -- the case the issue found: K is not k
+  T.raises(function() entropy.ksg(x, y, {K = 10}) end, "entropy.ksg: unknown option 'K' (expected k,")
+  T.raises(function() entropy.knn(x, {k = 2.5}) end, "entropy.knn", "option k must be an integer")
+  T.raises(function() entropy.knn(x, {norm = "l1"}) end, "option norm", "\"euclidean\"")
+  T.raises(function() entropy.ksg(x, y, {seed = -1}) end, "option seed")
+end)
+
+T.test("entropy.histogram: a range that overflows a double is an error, not a crash", function()
+  T.raises(function() entropy.histogram(array.new{-1e308, 1e308}) end,
+           "entropy.histogram", "range of x overflows")
+  T.raises(function() entropy.histogram({-1e308, 0, 1e308}, {bins = 3}) end, "overflows")
+  T.ok(entropy.histogram({-8e307, 8e307}, {bins = 2}) < math.huge, "just inside the doubles")
+end)
+
+T.test("entropy.significance: the statistic's own error reaches the script", function()
+  local g = rng.new(3)
+  local x, y = g:normal(50), g:normal(50)
+  local calls, msg = 0, "the statistic failed on call 5"
+  local ok, err = pcall(entropy.significance, function(a, b)
+    calls = calls + 1
+    if calls == 5 then error(msg, 0) end
+    return entropy.ksg(a, b)
+  end, x, y, {permutations = 20, subsamples = 20})
+  T.ok(not ok)
+  T.eq(err, msg)
+  T.eq(calls, 5)
+  -- error values that are not strings come back as they were raised
+  local token = {}
+  ok, err = pcall(entropy.significance, function() error(token) end, x, y)
+  T.ok(not ok and rawequal(err, token), "the same table")
+  T.raises(function() entropy.significance(function() return "x" end, x, y) end,
+           "entropy.significance: f must return a number")
+  -- the statistic sees the rows it is given, with x's and y's dtypes kept
+  local seen = {}
+  entropy.significance(function(a, b) seen[#seen + 1] = a.dtype .. " " .. b.dtype .. " " .. #a; return 0 end,
+                       array.new({1, 2, 3, 4, 5}, "int64"), array.new({{1, 2}, {3, 4}, {5, 6}, {7, 8}, {9, 10}}, "float64"),
+                       {permutations = 1, subsamples = 1})
+  T.eq(table.concat(seen, ","), "int64 float64 5,int64 float64 5,int64 float64 2")
+end)
+
+T.test("entropy.significance: an interrupt or the time limit inside the statistic stops it", function()
+  local script = "'local g = rng.new(1); entropy.significance(function(a, b) while true do end end, " ..
+                 "g:normal(100), g:normal(100))'"
+  local _, err, code = T.run(T.gibbs .. " --time-limit 0.5 -e " .. script)
+  T.eq(code, 1)
+  T.ok(err:find("entropy.significance: time limit", 1, true), err)
+  _, err = T.run("timeout -s INT 1 " .. T.gibbs .. " -e " .. script)
+  T.ok(err:find("entropy.significance: interrupted", 1, true), err)
+end)
+
+T.test("entropy.ksg on 10^6 points under --mem-limit 64M ends with a memory-limit error", function()
+  local _, err, code = T.run(T.gibbs .. " --mem-limit 64M -e " ..
+    "'local g = rng.new(1); local x, y = g:normal(1e6), g:normal(1e6); print(entropy.ksg(x, y))'")
+  T.eq(code, 1)
+  T.ok(err:find("memory limit", 1, true) and err:find("entropy.ksg", 1, true), err)
+end)

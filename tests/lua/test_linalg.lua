@@ -357,7 +357,8 @@ T.test("bad input gives clear errors", function()
   end
   T.raises(function() linalg.lstsq({{1, 0}, {0, 1}}, {0 / 0, 1}) end, "NaN or infinity")
   T.raises(function() linalg.norm({{1, 2}, {3, 4}}, 3) end, "invalid matrix norm order 3")
-  T.raises(function() linalg.qr({{1}}, "bogus") end, "invalid option")
+  T.raises(function() linalg.qr({{1}}, "bogus") end, "linalg.qr", "\"reduced\"", "bogus")
+  T.raises(function() linalg.norm({{1, 2}, {3, 4}}, "bogus") end, "linalg.norm", "\"nuc\"", "bogus")
   T.raises(function() linalg.set_num_threads(0) end, "thread count")
   T.raises(function() linalg.matmul({1, "x"}, {1, 2}) end, "linalg.matmul")
 end)
@@ -380,3 +381,55 @@ T.test("set_num_threads changes OpenBLAS's thread count", function()
   T.eq(linalg.get_num_threads(), n)
 end)
 
+
+T.test("unknown options are rejected, naming the function and the key", function()
+  T.raises(function() linalg.svd({{1, 2}, {3, 4}}, {ful = false}) end,
+           "linalg.svd", "unknown option 'ful'")
+  T.raises(function() linalg.svd({{1, 2}, {3, 4}}, {full = 1}) end, "linalg.svd", "full")
+  T.raises(function() linalg.svd({{1, 2}, {3, 4}}, 5) end, "linalg.svd", "options")
+end)
+
+-- issue 14: the offset was negated, which overflows for math.mininteger
+T.test("trace with offsets at and past the edges of the matrix", function()
+  local b = array.eye(3):astype("bool")
+  T.eq(linalg.trace(b, math.mininteger), 0)
+  T.eq(linalg.trace(b, math.maxinteger), 0)
+  T.eq(linalg.trace(array.eye(3), math.mininteger), 0.0)
+  T.eq(linalg.trace(array.eye(3), math.maxinteger), 0.0)
+  T.eq(linalg.trace(array.eye(3), -3), 0.0)
+  T.eq(linalg.trace(array.eye(3), 3), 0.0)
+  local a = array.new{{1, 2, 3}, {4, 5, 6}}
+  T.eq(linalg.trace(a, -1), 4)
+  T.eq(linalg.trace(a, 2), 3)
+  T.eq(linalg.trace(a, -2), 0)
+  T.eq(linalg.trace(a), 6)
+end)
+
+-- What users see when OpenBLAS cannot be loaded: the loader's reason,
+-- behind the name of the function that needed it.
+T.test("a library that cannot be loaded is named in the error", function()
+  local code = [[
+    for _, f in ipairs{
+      function() linalg.solve({{2, 0}, {0, 2}}, {1, 1}) end,
+      function() linalg.det({{2, 0}, {0, 2}}) end,
+      function() linalg.cholesky({{2, 0}, {0, 2}}) end,
+      function() linalg.svd({{2, 0}, {0, 2}}) end,
+      function() linalg.set_num_threads(1) end,
+    } do
+      local ok, err = pcall(f)
+      print(ok, err)
+    end
+    print(linalg.trace({{2, 0}, {0, 2}}))
+  ]]
+  local out, err, rc = T.run("GIBBS_BLAS_LIBRARY=/nonexistent/libopenblas.so.0 " .. T.gibbs .. " -", code)
+  T.eq(rc, 0, "exit status (stderr: " .. err .. ")")
+  local lines = {}
+  for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+  T.eq(#lines, 6, "output lines: " .. out)
+  local names = {"linalg.solve", "linalg.det", "linalg.cholesky", "linalg.svd", "linalg.set_num_threads"}
+  for i, name in ipairs(names) do
+    T.ok(lines[i]:find("false\t" .. name .. ": cannot load OpenBLAS: ", 1, true), lines[i])
+    T.ok(lines[i]:find("/nonexistent/libopenblas.so.0", 1, true), lines[i])
+  end
+  T.eq(lines[6], "4")
+end)

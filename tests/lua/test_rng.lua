@@ -156,3 +156,13 @@ T.test("bad parameters give clear errors", function()
   T.raises(function() rng.new(1.5) end, "seed")
   T.raises(function() g:beta(0, 1) end, "beta")
 end)
+
+T.test("rng options tables reject unknown keys", function()
+  local g = rng.new(1)
+  T.raises(function() g:categorical({1, 2}, 3, {logs = true}) end,
+           "g:categorical", "unknown option 'logs'")
+  T.raises(function() rng.categorical({1, 2}, 3, {logs = true}) end,
+           "rng.categorical", "unknown option 'logs'")
+  T.raises(function() g:categorical({1, 2}, 3, {log = 1}) end, "g:categorical", "log")
+  T.raises(function() g:categorical({1, 2}, 3, 5) end, "g:categorical", "options")
+end)

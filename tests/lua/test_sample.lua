@@ -370,3 +370,55 @@ T.test("top-p over large vocabularies (the bucketed path) keeps exactly the sort
     end
   end
 end)
+
+T.test("unknown options are rejected, naming the function and the key", function()
+  local cases = {
+    {"sample.penalties", function(o) return sample.penalties({0, 1}, {1}, o) end},
+    {"sample.chain", function(o) o[1] = {"top_k", 2}; return sample.chain(o) end},
+    {"sample.chain", function(o) o.preset = "llama.cpp"; return sample.chain(o) end},
+    {"sample.chain", function(o) o.preset = "huggingface"; return sample.chain(o) end},
+    {"sample.chain", function(o) o[1] = "penalties"; return sample.chain{o} end},
+    {"sample.chain", function(o) return sample.chain{preset = "llama.cpp", penalties = o} end},
+    {"sample.chain", function(o) return sample.chain{preset = "llama.cpp", xtc = o} end},
+    {"sample.mirostat", function(o) return sample.mirostat(o) end},
+    {"sample.mirostat_v2", function(o) return sample.mirostat_v2(o) end},
+  }
+  for _, c in ipairs(cases) do
+    T.raises(function() c[2]({bogus = 1}) end, c[1], "unknown option 'bogus'")
+  end
+  -- a chain's list is its steps, its string keys options; anything else is neither
+  T.raises(function() sample.chain{{"top_k", 2}, top_k = 3} end, "unknown option 'top_k'")
+  T.raises(function() sample.chain{{"top_k", 2}, [5] = {"top_p", 0.5}} end, "string keys")
+  T.raises(function() sample.chain{{"top_k", 2, k = 1}} end, "top_k takes positional", "k")
+  T.raises(function() sample.chain{{"penalties", 1.1}} end, "named parameters")
+  T.raises(function() sample.chain{{"top_k", 2}, preset = "llama.cpp"} end, "no steps")
+  T.raises(function() sample.chain{preset = "vllm"} end, "preset", "llama.cpp")
+  T.raises(function() sample.mirostat{m = 1} end, "option m")
+  -- the keys that are known still work
+  local s = sample.chain{preset = "huggingface", temperature = 0.5, top_k = 2, top_p = 0.9,
+                         min_p = 0.01, typical = 1, epsilon = 0, eta = 0,
+                         penalties = {repetition = 1.1, last_n = 4}, seed = 3}
+  T.eq(tostring(s), "sample.chain{penalties, temperature, top_k, top_p, min_p, typical, epsilon, eta}")
+  local x = sample.chain{preset = "llama.cpp", xtc = {threshold = 0.1, probability = 0.5}, seed = 1}
+  T.ok(tostring(x):find("xtc", 1, true) ~= nil, tostring(x))
+end)
+
+T.test("token ids: integral floats are integers everywhere, other numbers an error", function()
+  local a, b = sample.chain{{"penalties", repetition = 10}, seed = 1}, sample.chain{{"penalties", repetition = 10}, seed = 1}
+  a:accept(2.0)
+  b:accept(2)
+  T.eq(a.history:totable(), b.history:totable())
+  T.eq(sample.surprise({0, 1}, 2.0), sample.surprise({0, 1}, 2))
+  T.raises(function() a:accept(2.5) end, "token id must be an integer, got 2.5")
+  T.raises(function() sample.surprise({0, 1}, 1.5) end, "token id must be an integer, got 1.5")
+  T.raises(function() a:accept({2.5}) end, "token id must be an integer, got 2.5")
+  T.raises(function() sample.surprise({{0, 1}}, {1.5}) end, "token id must be an integer, got 1.5")
+  T.eq(sample.surprise({{0, 1}, {1, 0}}, {2.0, 2.0}):totable(), sample.surprise({{0, 1}, {1, 0}}, {2, 2}):totable())
+  T.raises(function() a:accept(0) end, "1-based")
+  T.raises(function() a:accept({1, 2}) end, "need one token per row (1), got 2")
+  -- a fresh sampler takes its row count from the first tokens it is given
+  local c = sample.chain{{"top_k", 1}, seed = 1}
+  c:accept({1, 2, 3})
+  T.eq(#c.history, 3)
+  T.eq(c:sample(array{{0, 9}, {9, 0}, {0, 9}}):totable(), {2, 1, 2})
+end)

@@ -259,3 +259,38 @@ T.test("stats: errors name the function and the parameter", function()
   T.raises(function() stats.chisquare({1, 2}, nil, 1) end, "stats.chisquare", "degrees of freedom")
   T.raises(function() stats.describe({}) end, "stats.describe", "empty")
 end)
+
+-- One point u against the uniform cdf: D+ = 1 - u and D- = u, and for n = 1
+-- P(D+ >= d) = 1 - d; the two-sided tail above 1/2 is twice the one-sided.
+T.test("stats.ks_test's alternatives on one point", function()
+  local U = stats.uniform(0, 1)
+  local D, p = stats.ks_test({0.25}, U, {alternative = "greater"})
+  T.near(D, 0.75, 1e-15); T.near(p, 0.25, 1e-14)
+  D, p = stats.ks_test({0.25}, U, {alternative = "less"})
+  T.near(D, 0.25, 1e-15); T.near(p, 0.75, 1e-14)
+  D, p = stats.ks_test({0.25}, U, {alternative = "two-sided"})
+  T.near(D, 0.75, 1e-15); T.near(p, 0.5, 1e-14)
+  local D2, p2 = stats.ks_test({0.25}, U)
+  T.eq(D2, D); T.eq(p2, p)
+  -- a cdf function gives the same statistics as the family
+  local g = rng.new(7)
+  local x = g:normal(300)
+  for _, alt in ipairs{"two-sided", "less", "greater"} do
+    local a, b = stats.ks_test(x, stats.normal(), {alternative = alt})
+    local c, d = stats.ks_test(x, function(v) return special.ndtr(v) end, {alternative = alt})
+    T.eq(a, c, alt); T.eq(b, d, alt)
+  end
+end)
+
+T.test("stats.ks_test: options and cdf failures", function()
+  T.raises(function() stats.ks_test({1, 2}, stats.normal(), {alternate = "less"}) end,
+           "stats.ks_test", "unknown option 'alternate'")
+  T.raises(function() stats.ks_test({1, 2}, stats.normal(), {alternative = "both"}) end,
+           "stats.ks_test", "alternative", "\"greater\"", "both")
+  T.raises(function() stats.ks_test({1, 2}, stats.normal(), 3) end, "stats.ks_test", "options")
+  T.raises(function() stats.ks_test({1, 2}, function() return "x" end) end,
+           "stats.ks_test", "the cdf returned string", "not a number")
+  local err = T.raises(function() stats.ks_test({1, 2}, function() error({why = 1}) end) end)
+  T.ok(err:find("table"), "the cdf's own error value comes through: " .. err)
+  T.raises(function() stats.ks_test({1, 2}, function() error("boom") end) end, "boom")
+end)
