@@ -40,14 +40,21 @@ typedef struct gibbs_Options {
   const char *modules;       /* comma-separated C modules to load ("array,linalg"),
                                 NULL for all */
   int sandbox;               /* non-zero: no processes, native code, bytecode,
-                                debug library, or writes outside write_dir */
+                                debug library, environment, finalizers, writes
+                                outside write_dir or reads outside read_dirs
+                                and write_dir (docs/embedding.md) */
   const char *write_dir;     /* under the sandbox, the one directory scripts may
-                                write in (NULL: none) */
+                                write in, and read (NULL: none) */
   size_t mem_limit;          /* bytes the state may allocate, 0 = no limit */
   double time_limit;         /* seconds each run/call may take, 0 = no limit */
   long long instr_limit;     /* Lua VM instructions each run/call may execute,
                                 0 = no limit */
   int interactive;           /* non-zero: Ctrl-C (SIGINT) interrupts runs */
+  const char *const *read_dirs;  /* under the sandbox, the directories scripts
+                                may read files in, besides write_dir: a
+                                NULL-terminated array (NULL: none).  The
+                                strings must stay valid while the state is
+                                open. */
 } gibbs_Options;
 
 typedef struct gibbs_State gibbs_State;
@@ -66,8 +73,9 @@ lua_State *gibbs_lua(gibbs_State *G);
 int gibbs_run_string(gibbs_State *G, const char *code, const char *chunkname);
 int gibbs_run_file(gibbs_State *G, const char *path);
 
-/* Call the global function fname with nargs arguments already pushed on
-   gibbs_lua(G)'s stack; leaves nresults results there (LUA_MULTRET: all). */
+/* Call the global function (or value with __call) fname with nargs
+   arguments already pushed on gibbs_lua(G)'s stack; leaves nresults
+   results there (LUA_MULTRET: all), or nothing on failure. */
 int gibbs_call(gibbs_State *G, const char *fname, int nargs, int nresults);
 
 /* The message and traceback of the last failed run or call ("" if none). */
@@ -94,7 +102,8 @@ typedef struct gibbs_ArrayInfo {
   int64_t size;                    /* number of elements */
 } gibbs_ArrayInfo;
 
-/* Push an array viewing host memory.  strides in bytes (NULL: C order).
+/* Push an array viewing host memory.  strides in bytes (NULL: C order);
+   shape may be NULL only when ndim is 0.
    release(ud, data) runs when Lua drops the last view (may be NULL).
    Returns GIBBS_OK, or GIBBS_ERROR for a bad dtype or shape. */
 int gibbs_push_array(lua_State *L, void *data, gibbs_dtype dtype, int ndim,

@@ -24,7 +24,7 @@ extern const gibbs_EmbeddedFile gibbs_embedded_files[];   /* NULL path ends it *
 void gibbs_interp_openstdlib(lua_State *L);
 
 /* sandbox.c */
-int gibbs_interp_sandbox(lua_State *L, const char *write_dir);
+int gibbs_interp_sandbox(lua_State *L, const char *write_dir, const char *const *read_dirs);
 const char *gibbs_interp_loadmode(lua_State *L);   /* "t" sandboxed, else "bt" */
 
 /* complete.c: the completions of word (sorted, NULL-terminated, malloc'd

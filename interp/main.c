@@ -5,9 +5,11 @@
 */
 #include <errno.h>
 #include <malloc.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -27,8 +29,10 @@ static void usage(FILE *out) {
     "  -l mod             require module mod into global 'mod'\n"
     "  -v                 show the version\n"
     "  -h, --help         show this help\n"
-    "  --sandbox          no processes, native code, bytecode, debug library or file writes\n"
-    "  --write-dir DIR    under --sandbox, allow writing files below DIR\n"
+    "  --sandbox          no processes, native code, bytecode, debug library, environment,\n"
+    "                     finalizers, file writes or reads (see --write-dir, --read-dir)\n"
+    "  --write-dir DIR    under --sandbox, allow writing (and reading) files below DIR\n"
+    "  --read-dir DIR     under --sandbox, allow reading files below DIR (repeatable)\n"
     "  --mem-limit SIZE   stop the script when it allocates more (e.g. 512M, 2G)\n"
     "  --time-limit SEC   stop each run after SEC seconds\n"
     "  --                 stop handling options\n"
@@ -50,12 +54,13 @@ static int report(gibbs_State *G, int status) {
   return status;
 }
 
-/* "512M", "2G", "1000000", "64k" -> bytes; 0 on a malformed size. */
+/* "512M", "2G", "1000000", "64k" -> bytes; 0 on a malformed size.  strtod
+   also reads "nan" and "inf", which are no sizes. */
 static size_t parse_size(const char *s) {
   char *end;
   errno = 0;
   double v = strtod(s, &end);
-  if (errno || end == s || v <= 0) return 0;
+  if (errno || end == s || !(v > 0) || !isfinite(v)) return 0;
   switch (*end) {
     case 'k': case 'K': v *= 1024.0; end++; break;
     case 'm': case 'M': v *= 1024.0 * 1024.0; end++; break;
@@ -69,6 +74,7 @@ static size_t parse_size(const char *s) {
 
 typedef struct cli {
   gibbs_Options opt;
+  const char **read_dirs;  /* --read-dir values, NULL-terminated */
   int interactive;     /* -i */
   int version;         /* -v */
   int script;          /* argv index of the script (0: none) */
@@ -83,11 +89,29 @@ static void die_usage(const char *fmt, const char *what) {
   exit(1);
 }
 
+/* The options that take a value (skipped over by the second pass). */
+static int takes_value(const char *a) {
+  return strcmp(a, "--write-dir") == 0 || strcmp(a, "--read-dir") == 0 ||
+         strcmp(a, "--mem-limit") == 0 || strcmp(a, "--time-limit") == 0;
+}
+
+static const char *directory(const char *opt, const char *dir) {
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "%s: %s '%s': not a directory\n", progname, opt, dir);
+    exit(1);
+  }
+  return dir;
+}
+
 /* First pass: options that shape the state.  -e and -l run in the second. */
 static void parse_args(int argc, char **argv, cli *c) {
-  int i;
+  int i, nread = 0;
   gibbs_options_init(&c->opt);
   c->opt.interactive = 1;
+  c->read_dirs = calloc((size_t)argc, sizeof *c->read_dirs);
+  if (!c->read_dirs) exit(1);
+  c->opt.read_dirs = c->read_dirs;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-') break;                       /* the script */
@@ -103,17 +127,21 @@ static void parse_args(int argc, char **argv, cli *c) {
     else if (strcmp(a, "--sandbox") == 0) c->opt.sandbox = 1;
     else if (strcmp(a, "--write-dir") == 0) {
       if (++i >= argc) die_usage("'%s' needs a directory", a);
-      c->opt.write_dir = argv[i];
+      c->opt.write_dir = directory(a, argv[i]);
+    } else if (strcmp(a, "--read-dir") == 0) {
+      if (++i >= argc) die_usage("'%s' needs a directory", a);
+      c->read_dirs[nread++] = directory(a, argv[i]);
     } else if (strcmp(a, "--mem-limit") == 0) {
       if (++i >= argc) die_usage("'%s' needs a size", a);
       c->opt.mem_limit = parse_size(argv[i]);
-      if (c->opt.mem_limit == 0) die_usage("bad --mem-limit size '%s' (e.g. 512M, 2G)", argv[i]);
+      if (c->opt.mem_limit == 0)
+        die_usage("bad --mem-limit '%s': a size in bytes > 0 is expected (e.g. 512M, 2G)", argv[i]);
     } else if (strcmp(a, "--time-limit") == 0) {
       char *end;
       if (++i >= argc) die_usage("'%s' needs a number of seconds", a);
       c->opt.time_limit = strtod(argv[i], &end);
-      if (*end || end == argv[i] || !(c->opt.time_limit > 0))
-        die_usage("bad --time-limit '%s' (seconds, > 0)", argv[i]);
+      if (*end || end == argv[i] || !(c->opt.time_limit > 0) || !isfinite(c->opt.time_limit))
+        die_usage("bad --time-limit '%s': a finite number of seconds > 0 is expected", argv[i]);
     } else die_usage("unrecognised option '%s'", a);
   }
   c->script = i < argc ? i : 0;
@@ -136,8 +164,7 @@ static int run_option_actions(gibbs_State *G, int argc, char **argv, int upto) {
     const char *a = argv[i];
     if (strcmp(a, "--") == 0) break;
     if (a[0] != '-' || (a[1] != 'e' && a[1] != 'l')) {
-      if (strcmp(a, "--write-dir") == 0 || strcmp(a, "--mem-limit") == 0 ||
-          strcmp(a, "--time-limit") == 0) i++;
+      if (takes_value(a)) i++;
       continue;
     }
     const char *val = a[2] ? a + 2 : argv[++i];
@@ -180,8 +207,7 @@ static int has_action(int argc, char **argv, int upto) {
   for (int i = 1; i < upto && i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) break;
     if (argv[i][0] == '-' && (argv[i][1] == 'e' || argv[i][1] == 'l')) return 1;
-    if (strcmp(argv[i], "--write-dir") == 0 || strcmp(argv[i], "--mem-limit") == 0 ||
-        strcmp(argv[i], "--time-limit") == 0) i++;
+    if (takes_value(argv[i])) i++;
   }
   return 0;
 }
@@ -210,6 +236,7 @@ int main(int argc, char **argv) {
   gibbs_State *G = gibbs_open(&c.opt);
   if (!G) {
     fprintf(stderr, "%s: cannot create state: not enough memory\n", progname);
+    free(c.read_dirs);
     return 1;
   }
   gibbs_progress_install(G);
@@ -232,5 +259,6 @@ int main(int argc, char **argv) {
   }
   if (c.interactive && st == GIBBS_OK) st = gibbs_repl(G);
   gibbs_close(G);
+  free(c.read_dirs);
   return st == GIBBS_OK ? 0 : 1;
 }

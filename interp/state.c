@@ -358,7 +358,7 @@ gibbs_State *gibbs_open(const gibbs_Options *o) {
   lua_pushcfunction(G->L, open_selected);
   lua_pushlightuserdata(G->L, (void *)o->modules);
   if (lua_pcall(G->L, 1, 0, 0) != LUA_OK ||
-      (o->sandbox && gibbs_interp_sandbox(G->L, o->write_dir) != 0)) {
+      (o->sandbox && gibbs_interp_sandbox(G->L, o->write_dir, o->read_dirs) != 0)) {
     lua_close(G->L);
     gb_ctx_free(G->ctx);
     free(G);
@@ -460,10 +460,19 @@ int gibbs_run_file(gibbs_State *G, const char *path) {
   return protected_call(G, 0, 0);
 }
 
+/* A callable table is called as it is: lua_pcall passes it to __call with
+   the arguments. */
+static int callable(lua_State *L, int idx) {
+  if (lua_type(L, idx) == LUA_TFUNCTION) return 1;
+  if (luaL_getmetafield(L, idx, "__call") == LUA_TNIL) return 0;
+  lua_pop(L, 1);
+  return 1;
+}
+
 int gibbs_call(gibbs_State *G, const char *fname, int nargs, int nresults) {
   lua_State *L = G->L;
-  if (lua_getglobal(L, fname) != LUA_TFUNCTION &&
-      !luaL_getmetafield(L, -1, "__call")) {
+  lua_getglobal(L, fname);
+  if (!callable(L, -1)) {
     lua_pop(L, 1 + nargs);
     lua_pushfstring(L, "gibbs_call: global '%s' is not a function", fname);
     set_error(G, lua_tostring(L, -1));
@@ -496,15 +505,18 @@ int gibbs_push_array(lua_State *L, void *data, gibbs_dtype dtype, int ndim,
                      void (*release)(void *ud, void *data), void *ud) {
   gibbs_ArrayInfo in;
   void *cb[3];
-  if ((int)dtype < 0 || (int)dtype >= GB_NDTYPE || ndim < 0 || ndim > GIBBS_MAXDIM)
+  if ((int)dtype < 0 || (int)dtype >= GB_NDTYPE || ndim < 0 || ndim > GIBBS_MAXDIM ||
+      (ndim > 0 && !shape))
     return GIBBS_ERROR;
   for (int i = 0; i < ndim; i++)
     if (shape[i] < 0) return GIBBS_ERROR;
   in.data = data;
   in.dtype = dtype;
   in.ndim = ndim;
-  memcpy(in.shape, shape, sizeof(int64_t) * (size_t)ndim);
-  if (strides) memcpy(in.strides, strides, sizeof(int64_t) * (size_t)ndim);
+  if (ndim > 0) {           /* a 0-d array may come with NULL for both */
+    memcpy(in.shape, shape, sizeof(int64_t) * (size_t)ndim);
+    if (strides) memcpy(in.strides, strides, sizeof(int64_t) * (size_t)ndim);
+  }
   cb[0] = *(void **)&release;
   cb[1] = ud;
   cb[2] = (void *)strides;

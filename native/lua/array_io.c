@@ -6,13 +6,18 @@
 **
 ** Every write goes to a temporary file in the target's directory, which is
 ** renamed over the target only once everything is written and flushed, so
-** a failure never leaves a half-written file.  Writes obey the sandbox's
-** write policy (gbL_checkwrite).  No Lua error is raised while a file is
-** open: failures are collected, the file closed (and the temporary
-** removed), then reported.
+** a failure never leaves a half-written file.  A process killed mid-write
+** leaves its temporary behind; the name (".<name>.gibbs-tmp.<pid>.XXXXXX")
+** says what it is, and the next save of the same target removes it.
+** Reads and writes obey the sandbox's policy (gbL_checkread,
+** gbL_checkwrite).  No Lua error is raised while a file is open: failures
+** are collected, the file closed (and the temporary removed), then
+** reported.
 */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +31,45 @@
 
 typedef struct outfile {
   FILE *f;
-  char tmp[PATH_MAX + 16];
+  char tmp[PATH_MAX + 64];
   int failed;
 } outfile;
 
+#define TMP_TAG ".gibbs-tmp."
+#define TMP_BASE 200        /* bytes of the target's name kept in a temporary's */
+
+/* Remove the temporaries "<prefix><pid>.XXXXXX" in dir whose process is
+   gone (those of a live one may be a save in progress). */
+static void remove_stale(const char *dir, const char *prefix) {
+  DIR *d = opendir(dir);
+  size_t n = strlen(prefix);
+  struct dirent *e;
+  if (!d) return;
+  while ((e = readdir(d)) != NULL) {
+    char *end;
+    if (strncmp(e->d_name, prefix, n) != 0) continue;
+    errno = 0;
+    long pid = strtol(e->d_name + n, &end, 10);
+    if (errno || end == e->d_name + n || *end != '.' || pid <= 0 || pid == (long)getpid())
+      continue;
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) unlinkat(dirfd(d), e->d_name, 0);
+  }
+  closedir(d);
+}
+
 static int out_open(outfile *o, const char *path) {
+  const char *slash = strrchr(path, '/');
+  int dirlen = slash ? (int)(slash - path) + 1 : 0;    /* with the slash */
+  char dir[PATH_MAX], prefix[TMP_BASE + 32];
   o->failed = 0;
-  if (snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", path) >= (int)sizeof o->tmp) return 0;
+  snprintf(prefix, sizeof prefix, ".%.*s" TMP_TAG, TMP_BASE, path + dirlen);
+  if (snprintf(dir, sizeof dir, "%.*s", dirlen ? dirlen : 1, dirlen ? path : ".") >= (int)sizeof dir ||
+      snprintf(o->tmp, sizeof o->tmp, "%s%s%ld.XXXXXX", dirlen ? dir : "", prefix,
+               (long)getpid()) >= (int)sizeof o->tmp) {
+    errno = ENAMETOOLONG;
+    return 0;
+  }
+  remove_stale(dir, prefix);
   int fd = mkstemp(o->tmp);
   if (fd < 0) return 0;
   mode_t mask = umask(0);
@@ -65,6 +102,7 @@ static void out_write(outfile *o, const void *p, size_t n) {
    leave the file open. */
 static const char *read_all(lua_State *L, const char *path, size_t *len) {
   struct stat st;
+  gbL_checkread(L, path);
   if (stat(path, &st) != 0) gbL_error(L, "cannot open '%s': %s", path, strerror(errno));
   if (!S_ISREG(st.st_mode)) gbL_error(L, "'%s' is not a regular file", path);
   size_t n = (size_t)st.st_size;
@@ -152,6 +190,8 @@ static int a_save(lua_State *L) {
 
 /* Text --------------------------------------------------------------------------------- */
 
+#define MAXFIELDS 4096      /* fields a line may have */
+
 typedef struct textopts {
   char delim;               /* 0: any run of spaces and tabs */
   char comments;
@@ -172,6 +212,15 @@ static char optchar(lua_State *L, int idx, const char *key, char def) {
   return *s;
 }
 
+/* A usecols entry at the top, as a 0-based column: checked before it is
+   narrowed to an int, so that 2^32 + 1 does not become column 1. */
+static int checkcol(lua_State *L) {
+  lua_Integer c = luaL_checkinteger(L, -1);
+  if (c < 1 || c > MAXFIELDS)
+    gbL_error(L, "usecols are 1-based column numbers from 1 to %d, got %lld", MAXFIELDS, (long long)c);
+  return (int)c - 1;
+}
+
 static void read_textopts(lua_State *L, int idx, textopts *t) {
   memset(t, 0, sizeof *t);
   t->comments = '#';
@@ -184,7 +233,7 @@ static void read_textopts(lua_State *L, int idx, textopts *t) {
   if (lua_getfield(L, idx, "usecols") != LUA_TNIL) {     /* an integer or a list */
     if (lua_isinteger(L, -1)) {
       t->ncols_sel = 1;
-      t->cols[0] = (int)lua_tointeger(L, -1) - 1;
+      t->cols[0] = checkcol(L);
     } else {
       luaL_checktype(L, -1, LUA_TTABLE);
       int n = (int)lua_rawlen(L, -1);
@@ -192,12 +241,10 @@ static void read_textopts(lua_State *L, int idx, textopts *t) {
       t->ncols_sel = n;
       for (int i = 0; i < n; i++) {
         lua_rawgeti(L, -1, i + 1);
-        t->cols[i] = (int)luaL_checkinteger(L, -1) - 1;
+        t->cols[i] = checkcol(L);
         lua_pop(L, 1);
       }
     }
-    for (int i = 0; i < t->ncols_sel; i++)
-      if (t->cols[i] < 0) gbL_error(L, "usecols are 1-based column numbers");
   }
   lua_getfield(L, idx, "dtype");
   t->dtype = gbL_optdtype(L, -1, GB_FLOAT64);
@@ -259,9 +306,16 @@ static int a_loadtxt(lua_State *L) {
   size_t n;
   char *text = (char *)read_all(L, path, &n);
   int bufidx = lua_gettop(L);
+  /* the lines are C strings: a NUL would silently end the file early */
+  const char *nul = memchr(text, '\0', n);
+  if (nul) {
+    int64_t at = 1;
+    for (const char *p = text; p < nul; p++) at += *p == '\n';
+    return gbL_error(L, "%s:%lld: a NUL byte (not a text file?)", path, (long long)at);
+  }
   /* pass 1: count the data rows and check they have one column count */
   char *copy = lua_newuserdatauv(L, n + 1, 0);
-  char *fields[4096];
+  char *fields[MAXFIELDS];
   int64_t rows = 0, line = 0;
   int cols = -1;
   memcpy(copy, text, n + 1);
@@ -272,8 +326,8 @@ static int a_loadtxt(lua_State *L) {
     char *c = strchr(p, t.comments);
     if (c) *c = 0;
     if (line > t.skiprows) {
-      int k = split(p, &t, fields, 4096);
-      if (k < 0) return gbL_error(L, "%s:%lld: more than 4096 columns", path, (long long)line);
+      int k = split(p, &t, fields, MAXFIELDS);
+      if (k < 0) return gbL_error(L, "%s:%lld: more than %d columns", path, (long long)line, MAXFIELDS);
       int blank = k == 0 || (k == 1 && strspn(fields[0], " \t\r") == strlen(fields[0]));
       if (!blank) {
         if (cols >= 0 && k != cols)
@@ -303,7 +357,7 @@ static int a_loadtxt(lua_State *L) {
     char *c = strchr(p, t.comments);
     if (c) *c = 0;
     if (line > t.skiprows) {
-      int k = split(p, &t, fields, 4096);
+      int k = split(p, &t, fields, MAXFIELDS);
       int blank = k == 0 || (k == 1 && strspn(fields[0], " \t\r") == strlen(fields[0]));
       if (!blank) {
         for (int j = 0; j < ncols; j++) {

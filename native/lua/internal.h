@@ -175,13 +175,19 @@ void gbL_pushfuncname(lua_State *L);
 
 
 /*
-** Under the sandbox, writes are allowed only below one directory.  Every
-** function that creates or changes a file calls this first; it raises an
-** error naming the path when the write is not allowed.  The policy lives in
-** the registry (set by interp/sandbox.c), so it holds for every binding.
+** Under the sandbox, writes are allowed only below one directory, and reads
+** only inside the read directories and the write directory.  Every function
+** that creates or changes a file calls gbL_checkwrite first, every one that
+** reads a file gbL_checkread; they raise an error naming the path when it
+** is not allowed (gbL_mayread answers without raising).  The policy lives
+** in the registry (set by interp/sandbox.c), so it holds for every binding;
+** without the sandbox everything is allowed.
 */
-#define GBL_WRITEDIR_KEY "gibbs.write_dir"
+#define GBL_WRITEDIR_KEY "gibbs.write_dir"    /* a string, or false: none */
+#define GBL_READDIRS_KEY "gibbs.read_dirs"    /* a list of strings */
 void gbL_checkwrite(lua_State *L, const char *path);
+void gbL_checkread(lua_State *L, const char *path);
+int gbL_mayread(lua_State *L, const char *path);
 
 /*
 ** The array module is split by concern; each part adds its functions to

@@ -700,10 +700,11 @@ int gbL_error(lua_State *L, const char *fmt, ...) {
   return lua_error(L);
 }
 
-/* Sandbox write policy --------------------------------------------------------- */
+/* Sandbox file policy ---------------------------------------------------------- */
 
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 /* The canonical form of path's directory followed by its last component, so
    that "allowed/../../etc/x" is seen for what it is. */
@@ -725,19 +726,60 @@ static int canonical(const char *path, char *out, size_t len) {
   return snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", base) < (int)len;
 }
 
+/* Is the canonical path full in the directory dir (strictly below it if
+   below is set)? */
+static int inside(const char *full, const char *dir, int below) {
+  char root[PATH_MAX];
+  if (!realpath(dir, root)) return 0;
+  size_t n = strlen(root);
+  if (strncmp(full, root, n) != 0) return 0;
+  if (root[n - 1] == '/') return !below || full[n] != '\0';    /* "/" */
+  return full[n] == '/' || (!below && full[n] == '\0');
+}
+
+/* The directories are resolved; a symbolic link as the last component is
+   refused, as it could lead anywhere (writers also open with O_NOFOLLOW or
+   replace the name by rename, so a link made after the check is not
+   followed either). */
 void gbL_checkwrite(lua_State *L, const char *path) {
-  char full[PATH_MAX], root[PATH_MAX];
+  char full[PATH_MAX];
+  struct stat st;
   int t = lua_getfield(L, LUA_REGISTRYINDEX, GBL_WRITEDIR_KEY);
   if (t == LUA_TNIL) { lua_pop(L, 1); return; }          /* not sandboxed */
   const char *dir = t == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-  int ok = dir && realpath(dir, root) && canonical(path, full, sizeof full);
-  if (ok) {
-    size_t n = strlen(root);
-    ok = strncmp(full, root, n) == 0 && (full[n] == '/' || root[n - 1] == '/');
-  }
+  int ok = dir && canonical(path, full, sizeof full) && inside(full, dir, 1);
   lua_pop(L, 1);
   if (!ok) gbL_error(L, "sandbox: writing '%s' is not allowed%s", path,
                      dir ? " outside the write directory" : "");
+  if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode))
+    gbL_error(L, "sandbox: writing '%s' is not allowed: it is a symbolic link", path);
+}
+
+/* Reads resolve the whole path, links included, so that a link inside may
+   lead only inside.  A path that does not resolve (no such file) is judged
+   by its directory, so that a refusal does not tell whether a file exists
+   outside. */
+int gbL_mayread(lua_State *L, const char *path) {
+  char full[PATH_MAX];
+  int ok = 0;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, GBL_READDIRS_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return 1;                                            /* not sandboxed */
+  }
+  if (realpath(path, full) || canonical(path, full, sizeof full)) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n && !ok; i++) {
+      if (lua_rawgeti(L, -1, i) == LUA_TSTRING) ok = inside(full, lua_tostring(L, -1), 0);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  return ok;
+}
+
+void gbL_checkread(lua_State *L, const char *path) {
+  if (!gbL_mayread(L, path))
+    gbL_error(L, "sandbox: reading '%s' is not allowed outside the read directories", path);
 }
 
 void gbL_setfuncs(lua_State *L, int idx, const luaL_Reg *l) {

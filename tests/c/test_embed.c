@@ -165,6 +165,70 @@ TEST(sandbox_and_module_options) {
   gibbs_close(G);
 }
 
+/* A callable table gets the table and then the host's arguments, as a call
+   from Lua would pass them, and the stack holds only the results after. */
+TEST(calls_callable_tables) {
+  gibbs_State *G = open_with(NULL);
+  lua_State *L = gibbs_lua(G);
+  CHECK(gibbs_run_string(G, "obj = setmetatable({k = 10}, {__call = function(self, a, b) "
+                            "return self.k + a, b end})", "=defs") == GIBBS_OK);
+  int top = lua_gettop(L);
+  lua_pushnumber(L, 32);
+  lua_pushstring(L, "second");
+  CHECK(gibbs_call(G, "obj", 2, LUA_MULTRET) == GIBBS_OK);
+  CHECK(lua_gettop(L) == top + 2);
+  CHECK(lua_tonumber(L, top + 1) == 42);
+  CHECK(lua_isstring(L, top + 2) && strcmp(lua_tostring(L, top + 2), "second") == 0);
+  lua_settop(L, top);
+  lua_pushnumber(L, 1);
+  CHECK(gibbs_call(G, "obj", 1, 1) == GIBBS_OK && lua_gettop(L) == top + 1);
+  CHECK(lua_tonumber(L, -1) == 11);
+  lua_settop(L, top);
+  CHECK(gibbs_run_string(G, "plain = {}", "=defs") == GIBBS_OK);
+  lua_pushnumber(L, 1);
+  CHECK(gibbs_call(G, "plain", 1, 1) == GIBBS_ERROR && lua_gettop(L) == top);
+  CHECK(strstr(gibbs_error(G), "is not a function") != NULL);
+  gibbs_close(G);
+}
+
+/* A 0-d array needs no shape: NULL is fine then (memcpy must not get it). */
+TEST(pushes_zero_dimensional_arrays) {
+  gibbs_State *G = open_with(NULL);
+  lua_State *L = gibbs_lua(G);
+  double x = 2.5;
+  int64_t one = 1;
+  CHECK(gibbs_push_array(L, &x, GIBBS_FLOAT64, 0, NULL, NULL, NULL, NULL) == GIBBS_OK);
+  lua_setglobal(L, "s");
+  CHECK(number(G, "s:item() * 2") == 5);
+  CHECK(number(G, "s.ndim") == 0);
+  CHECK(gibbs_push_array(L, &x, GIBBS_FLOAT64, 1, NULL, NULL, NULL, NULL) == GIBBS_ERROR);
+  CHECK(gibbs_push_array(L, &x, GIBBS_FLOAT64, 1, &one, NULL, NULL, NULL) == GIBBS_OK);
+  lua_pop(L, 1);
+  gibbs_close(G);
+}
+
+static const char *const test_dirs[] = {"tests/c", "tests/fixtures", NULL};
+static void sandbox_reading_tests(gibbs_Options *o) { o->sandbox = 1; o->read_dirs = test_dirs; }
+
+/* read_dirs: files there are readable, others not; the host's own
+   gibbs_run_file is outside the policy. */
+TEST(sandbox_read_dirs) {
+  gibbs_State *G = open_with(sandbox_reading_tests);
+  CHECK(gibbs_run_string(G, "assert(io.open('tests/c/check.h')):close()", "=r") == GIBBS_OK);
+  CHECK(gibbs_run_string(G, "assert(io.lines('tests/fixtures/array_io.lua'))", "=r") == GIBBS_OK);
+  CHECK(gibbs_run_string(G, "io.open('tests/testing.lua')", "=r") == GIBBS_ERROR);
+  CHECK(strstr(gibbs_error(G), "sandbox: reading 'tests/testing.lua' is not allowed") != NULL);
+  CHECK(gibbs_run_string(G, "dofile('/etc/passwd')", "=r") == GIBBS_ERROR);
+  CHECK(number(G, "os.getenv == nil and 1 or 0") == 1);
+  FILE *f = fopen("build/test_embed_sandboxed.lua", "w");
+  if (f) { fputs("ran = 1\n", f); fclose(f); }
+  CHECK(gibbs_run_file(G, "build/test_embed_sandboxed.lua") == GIBBS_OK);
+  CHECK(number(G, "ran") == 1);
+  CHECK(gibbs_run_string(G, "dofile('build/test_embed_sandboxed.lua')", "=r") == GIBBS_ERROR);
+  remove("build/test_embed_sandboxed.lua");
+  gibbs_close(G);
+}
+
 int main(void) {
   RUN(runs_strings_and_files_and_calls_functions);
   RUN(errors_carry_message_and_traceback);
@@ -173,5 +237,8 @@ int main(void) {
   RUN(budgets_end_endless_loops);
   RUN(interrupt_from_another_thread);
   RUN(sandbox_and_module_options);
+  RUN(sandbox_read_dirs);
+  RUN(calls_callable_tables);
+  RUN(pushes_zero_dimensional_arrays);
   return check_exit();
 }

@@ -112,6 +112,26 @@ T.test("a bad number names the file, line and column", function()
            "array.savetxt", "unknown option 'format'")
 end)
 
+T.test("loadtxt: usecols out of range and NUL bytes are errors naming the option or line", function()
+  local path = tmp .. "/cols.txt"
+  local f = assert(io.open(path, "w"))
+  f:write("1 2\n3 4\n")
+  f:close()
+  for _, c in ipairs({(1 << 32) + 1, 1 << 31, math.maxinteger, math.mininteger, 0, -1, 4097}) do
+    T.raises(function() array.loadtxt(path, {usecols = c}) end, "array.loadtxt", "usecols")
+    T.raises(function() array.loadtxt(path, {usecols = {2, c}}) end, "array.loadtxt", "usecols")
+  end
+  T.raises(function() array.loadtxt(path, {usecols = 3}) end, "column 3 requested, but lines have 2")
+  f = assert(io.open(tmp .. "/nul.txt", "wb"))
+  f:write("1\n2\n\0 3\n4\n5")
+  f:close()
+  T.raises(function() array.loadtxt(tmp .. "/nul.txt") end, "array.loadtxt", "nul.txt:3:", "NUL byte")
+  f = assert(io.open(tmp .. "/nul.txt", "wb"))
+  f:write("# header\0\n1\n")
+  f:close()
+  T.raises(function() array.loadtxt(tmp .. "/nul.txt", {skiprows = 1}) end, "nul.txt:1:", "NUL byte")
+end)
+
 T.test("a failed write leaves no file and no temporary behind", function()
   T.raises(function() array.save(tmp .. "/no/such/dir/a.npy", array{1}) end, "array.save", "cannot write")
   local path = tmp .. "/keep.npy"
@@ -124,4 +144,35 @@ T.test("a failed write leaves no file and no temporary behind", function()
   local names = p:read("a")
   p:close()
   T.ok(not names:find("tmp", 1, true), "temporary files left: " .. names)
+end)
+
+local function names(dir)
+  local p = io.popen("ls -a " .. dir)
+  local t = {}
+  for name in p:lines() do if name ~= "." and name ~= ".." then t[#t + 1] = name end end
+  p:close()
+  table.sort(t)
+  return t
+end
+
+T.test("a save killed mid-write leaves the old file and a named temporary, which the next save removes", function()
+  local dir = T.tmpdir()
+  local path = dir .. "/big.npy"
+  array.save(path, array{1, 2, 3})
+  local before = slurp(path)
+  -- a file size limit kills the writer (SIGXFSZ) half-way through 8 MB
+  local _, _, code = T.run("ulimit -f 64; " .. T.gibbs .. " -e 'array.save(\"" .. path ..
+                           "\", array.zeros(1e6))'")
+  T.ok(code ~= 0, "the writer was killed")
+  T.eq(slurp(path), before, "the old file is intact")
+  local left = names(dir)
+  T.eq(#left, 2, "the target and one temporary: " .. table.concat(left, " "))
+  T.ok(left[1]:find("^%.big%.npy%.gibbs%-tmp%.%d+%.......$"), "a recognisable name: " .. left[1])
+  -- temporaries of a live process (pid 1) and of another target stay
+  local keep = {".big.npy.gibbs-tmp.1.abcdef", ".other.npy.gibbs-tmp.1073741823.abcdef"}
+  for _, name in ipairs(keep) do assert(io.open(dir .. "/" .. name, "w")):close() end
+  array.save(path, array{4})
+  T.eq(array.load(path):totable(), {4})
+  T.eq(names(dir), {keep[1], keep[2], "big.npy"})
+  os.execute("rm -rf " .. dir)
 end)

@@ -42,7 +42,7 @@ end)
 T.test("-h prints the usage with every option", function()
   local out, _, code = T.run(T.gibbs .. " -h")
   T.eq(code, 0)
-  for _, opt in ipairs({"-e", "-i", "-l", "-v", "--sandbox", "--mem-limit", "--time-limit", "--write-dir", "--"}) do
+  for _, opt in ipairs({"-e", "-i", "-l", "-v", "--sandbox", "--mem-limit", "--time-limit", "--write-dir", "--read-dir", "--"}) do
     T.ok(out:find(opt, 1, true), "usage mentions " .. opt)
   end
 end)
@@ -96,4 +96,21 @@ T.test("bad --mem-limit and --time-limit values are usage errors", function()
   T.eq(out, "1\n")
   out, _, code = T.run(T.gibbs .. " --mem-limit 2G -e 'print(2)'")
   T.eq(out, "2\n")
+end)
+
+T.test("--mem-limit and --time-limit refuse non-finite, negative and malformed values, naming the option", function()
+  local bad = {"nan", "NaN", "-nan", "nanM", "inf", "-inf", "Infinity", "infG", "1e400", "-1",
+               "-0.5", "0", "-0", "abc", "12x", "''", "' '", "0x", "'5 '", "1.5.2"}
+  for _, opt in ipairs({"--mem-limit", "--time-limit"}) do
+    for _, v in ipairs(bad) do
+      local what = opt .. " " .. v
+      local out, err, code = T.run(T.gibbs .. " " .. what .. " -e 'print(\"RAN\")'")
+      T.eq(code, 1, what)
+      T.eq(out, "", what .. " must not run")
+      T.ok(err:find("^gibbs: bad " .. opt:gsub("%-", "%%-")), what .. ": " .. err)
+    end
+  end
+  local out, err, code = T.run(T.gibbs .. " --mem-limit 1e9 --time-limit 1e-1 -e 'print(3)'")
+  T.eq(code, 0, err)
+  T.eq(out, "3\n")
 end)
