@@ -8,7 +8,8 @@
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
-VERSION := 0.1.0
+# Written once, in the public header.
+VERSION := $(shell sed -n 's/.*define GIBBS_VERSION "\(.*\)".*/\1/p' interp/gibbs.h)
 
 # The build and the tests: the compiler, the libraries, lua5.4 (the embed
 # scripts and the gibbs.so test) and bsdutils (script(1), the REPL's
@@ -29,13 +30,19 @@ LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/incl
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 BLAS_CFLAGS := -I/usr/include/x86_64-linux-gnu/openblas-pthread
 
+# CI builds (.ci/run, with CI=true) turn warnings into errors.
+ifeq ($(CI),true)
+WERROR  ?= 1
+endif
+
 OPT      ?= -O2
 CFLAGS   ?= -g $(OPT)
 # Kernels get loop vectorisation; math-errno is never read, so let the compiler
 # inline sqrt and friends.
 CORE_OPT ?= -O3 -fno-math-errno
 # -MMD -MP: each object records the headers it includes (the .d files below).
-BASE_CFLAGS := -std=c11 -Wall -Wextra -fPIC -fopenmp -D_GNU_SOURCE -MMD -MP
+BASE_CFLAGS := -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -fPIC -fopenmp \
+               -D_GNU_SOURCE -MMD -MP
 # Include paths per layer: core sees no Lua header, so a core file that
 # includes lua.h does not build.
 CORE_INC   := -Inative/core $(BLAS_CFLAGS)
@@ -132,7 +139,7 @@ $(BUILD)/gibbs.so: $(LIB_OBJ) $(BUILD)/obj/interp/luamod.o
 $(BUILD)/gibbs: $(BUILD)/obj/interp/main.o $(BUILD)/obj/interp/repl.o $(BUILD)/libgibbs.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LUA_LIBS) $(LIBS)
 
-$(BUILD)/gibbs.pc: Makefile
+$(BUILD)/gibbs.pc: Makefile interp/gibbs.h
 	@mkdir -p $(dir $@)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: gibbs' 'Description: Lua 5.4 for information-theoretic and stochastic analysis' \
