@@ -40,9 +40,10 @@ CFLAGS   ?= -g $(OPT)
 # Kernels get loop vectorisation; math-errno is never read, so let the compiler
 # inline sqrt and friends.
 CORE_OPT ?= -O3 -fno-math-errno
+# Only what gibbs.h marks GIBBS_API is exported from the shared libraries.
 # -MMD -MP: each object records the headers it includes (the .d files below).
 BASE_CFLAGS := -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -fPIC -fopenmp \
-               -D_GNU_SOURCE -MMD -MP
+               -fvisibility=hidden -D_GNU_SOURCE -MMD -MP
 # Include paths per layer: core sees no Lua header, so a core file that
 # includes lua.h does not build.
 CORE_INC   := -Inative/core $(BLAS_CFLAGS)
