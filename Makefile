@@ -8,7 +8,8 @@
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
-VERSION := 0.1.0
+# Written once, in the public header.
+VERSION := $(shell sed -n 's/.*define GIBBS_VERSION "\(.*\)".*/\1/p' interp/gibbs.h)
 
 # The build and the tests: the compiler, the libraries, lua5.4 (the embed
 # scripts and the gibbs.so test) and bsdutils (script(1), the REPL's
@@ -29,14 +30,25 @@ LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/incl
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 BLAS_CFLAGS := -I/usr/include/x86_64-linux-gnu/openblas-pthread
 
+# CI builds (.ci/run, with CI=true) turn warnings into errors.
+ifeq ($(CI),true)
+WERROR  ?= 1
+endif
+
 OPT      ?= -O2
 CFLAGS   ?= -g $(OPT)
 # Kernels get loop vectorisation; math-errno is never read, so let the compiler
 # inline sqrt and friends.
 CORE_OPT ?= -O3 -fno-math-errno
-ALL_CFLAGS := -std=c11 -Wall -Wextra -fPIC -fopenmp -D_GNU_SOURCE \
-              -Inative/core -Inative/lua -Iinterp $(LUA_CFLAGS) $(BLAS_CFLAGS) \
-              $(SANFLAGS) $(CFLAGS)
+# Only what gibbs.h marks GIBBS_API is exported from the shared libraries.
+# -MMD -MP: each object records the headers it includes (the .d files below).
+BASE_CFLAGS := -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -fPIC -fopenmp \
+               -fvisibility=hidden -D_GNU_SOURCE -MMD -MP
+# Include paths per layer: core sees no Lua header, so a core file that
+# includes lua.h does not build.
+CORE_INC   := -Inative/core $(BLAS_CFLAGS)
+BIND_INC   := $(CORE_INC) -Inative/lua $(LUA_CFLAGS)
+INTERP_INC := $(BIND_INC) -Iinterp
 LIBS     := -lreadline -lm -fopenmp -ldl -lpthread
 
 CORE_SRC   := $(sort $(wildcard native/core/*.c))
@@ -51,12 +63,11 @@ INTERP_OBJ := $(INTERP_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 LIB_OBJ    := $(CORE_OBJ) $(BIND_OBJ) $(INTERP_OBJ)
 
 C_TESTS    := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/c/test_*.c)))
-C_HELPERS  := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/c/tool_*.c)))
 
-.PHONY: all deps demo test bench bench-deps install clean fuzz check-warnings
+.PHONY: all deps demo test bench bench-deps install clean fuzz
 
 all: $(BUILD)/gibbs $(BUILD)/libgibbs.a $(BUILD)/libgibbs.so $(BUILD)/gibbs.so \
-     $(BUILD)/gibbs.pc $(BUILD)/embed-host $(C_TESTS) $(C_HELPERS)
+     $(BUILD)/gibbs.pc $(BUILD)/embed-host $(C_TESTS)
 
 # Install what is missing, and nothing when everything is there.
 deps:
@@ -91,13 +102,17 @@ bench: bench-deps
 
 # Objects --------------------------------------------------------------------
 
-$(BUILD)/obj/native/core/%.o: native/core/%.c $(wildcard native/core/*.h)
+$(BUILD)/obj/native/core/%.o: native/core/%.c $(BUILD)/obj/native/core/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CORE_OPT) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(CORE_INC) $(SANFLAGS) $(CFLAGS) $(CORE_OPT) -c $< -o $@
 
-$(BUILD)/obj/%.o: %.c $(wildcard native/core/*.h native/lua/*.h interp/*.h)
+$(BUILD)/obj/native/lua/%.o: native/lua/%.c $(BUILD)/obj/native/lua/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(BIND_INC) $(SANFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/interp/%.o: interp/%.c $(BUILD)/obj/interp/%.d
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(INTERP_INC) $(SANFLAGS) $(CFLAGS) -c $< -o $@
 
 # The Lua standard library and the docs (the source of help texts) are
 # compiled into the program, so gibbs needs no files at run time.
@@ -105,8 +120,8 @@ $(BUILD)/gen/embedded.c: interp/embed.lua $(STDLIB) $(DOCS)
 	@mkdir -p $(dir $@)
 	lua5.4 interp/embed.lua $@ $(STDLIB) $(DOCS)
 
-$(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.c $(BUILD)/obj/embedded.d
+	$(CC) $(BASE_CFLAGS) $(INTERP_INC) $(SANFLAGS) $(CFLAGS) -c $< -o $@
 
 # Products -------------------------------------------------------------------
 
@@ -125,7 +140,7 @@ $(BUILD)/gibbs.so: $(LIB_OBJ) $(BUILD)/obj/interp/luamod.o
 $(BUILD)/gibbs: $(BUILD)/obj/interp/main.o $(BUILD)/obj/interp/repl.o $(BUILD)/libgibbs.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LUA_LIBS) $(LIBS)
 
-$(BUILD)/gibbs.pc: Makefile
+$(BUILD)/gibbs.pc: Makefile interp/gibbs.h
 	@mkdir -p $(dir $@)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: gibbs' 'Description: Lua 5.4 for information-theoretic and stochastic analysis' \
@@ -133,13 +148,25 @@ $(BUILD)/gibbs.pc: Makefile
 	  'Libs: -L$${libdir} -lgibbs' 'Libs.private: $(LIBS)' \
 	  'Cflags: -I$${includedir} $(LUA_CFLAGS)' > $@
 
-# The example host program of the embedding guide.
-$(BUILD)/embed-host: scripts/embed/host.c interp/gibbs.h $(BUILD)/libgibbs.a
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgibbs.a $(LUA_LIBS) $(LIBS)
+# The example host program of the embedding guide, which sees gibbs.h only.
+$(BUILD)/embed-host: scripts/embed/host.c $(BUILD)/obj/embed-host.d $(BUILD)/libgibbs.a
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(BASE_CFLAGS) -MF $(BUILD)/obj/embed-host.d -Iinterp $(LUA_CFLAGS) $(SANFLAGS) $(CFLAGS) -o $@ $< \
+	  $(BUILD)/libgibbs.a $(LUA_LIBS) $(LIBS)
 
-$(BUILD)/tests/%: tests/c/%.c $(BUILD)/libgibbs.a $(wildcard tests/c/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/c -o $@ $< $(BUILD)/libgibbs.a $(LUA_LIBS) $(LIBS) -lutil
+# C tests call core and binding functions directly (libgibbs.a is linked
+# statically, so hidden symbols are reachable).
+$(BUILD)/tests/%: tests/c/%.c $(BUILD)/obj/tests/%.d $(BUILD)/libgibbs.a
+	@mkdir -p $(dir $@) $(BUILD)/obj/tests
+	$(CC) $(BASE_CFLAGS) -MF $(BUILD)/obj/tests/$*.d $(INTERP_INC) -Itests/c $(SANFLAGS) $(CFLAGS) -o $@ $< \
+	  $(BUILD)/libgibbs.a $(LUA_LIBS) $(LIBS) -lutil
+
+# An output whose .d file is missing (a fresh build, or one made before the
+# .d files) is rebuilt, since nothing then says which headers it used.
+%.d: ;
+.PRECIOUS: %.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/interp/main.d $(BUILD)/obj/interp/repl.d \
+  $(BUILD)/obj/interp/luamod.d $(BUILD)/obj/embed-host.d $(C_TESTS:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d)
 
 # Fuzzing (clang's libFuzzer) -------------------------------------------------
 

@@ -27,6 +27,14 @@ extern "C" {
 
 #define GIBBS_VERSION "0.1.0"
 
+/* The library is built with -fvisibility=hidden: what is marked GIBBS_API
+   is all that libgibbs.so exports. */
+#ifdef __GNUC__
+#define GIBBS_API __attribute__((visibility("default")))
+#else
+#define GIBBS_API
+#endif
+
 /* Results of the run/call functions. */
 enum {
   GIBBS_OK = 0,
@@ -60,30 +68,30 @@ typedef struct gibbs_Options {
 typedef struct gibbs_State gibbs_State;
 
 /* Fill o with the defaults: every module, no sandbox, no limits. */
-void gibbs_options_init(gibbs_Options *o);
+GIBBS_API void gibbs_options_init(gibbs_Options *o);
 
 /* A new state, or NULL when memory ran out or a module failed to load. */
-gibbs_State *gibbs_open(const gibbs_Options *o);
-void gibbs_close(gibbs_State *G);
+GIBBS_API gibbs_State *gibbs_open(const gibbs_Options *o);
+GIBBS_API void gibbs_close(gibbs_State *G);
 
 /* The underlying Lua state, for the Lua C API. */
-lua_State *gibbs_lua(gibbs_State *G);
+GIBBS_API lua_State *gibbs_lua(gibbs_State *G);
 
 /* Run a chunk of source code or a file (with a shebang line allowed). */
-int gibbs_run_string(gibbs_State *G, const char *code, const char *chunkname);
-int gibbs_run_file(gibbs_State *G, const char *path);
+GIBBS_API int gibbs_run_string(gibbs_State *G, const char *code, const char *chunkname);
+GIBBS_API int gibbs_run_file(gibbs_State *G, const char *path);
 
 /* Call the global function (or value with __call) fname with nargs
    arguments already pushed on gibbs_lua(G)'s stack; leaves nresults
    results there (LUA_MULTRET: all), or nothing on failure. */
-int gibbs_call(gibbs_State *G, const char *fname, int nargs, int nresults);
+GIBBS_API int gibbs_call(gibbs_State *G, const char *fname, int nargs, int nresults);
 
 /* The message and traceback of the last failed run or call ("" if none). */
-const char *gibbs_error(gibbs_State *G);
+GIBBS_API const char *gibbs_error(gibbs_State *G);
 
 /* Ask the running computation to stop, Lua code and native loops alike.
    Safe from another thread or a signal handler. */
-void gibbs_interrupt(gibbs_State *G);
+GIBBS_API void gibbs_interrupt(gibbs_State *G);
 
 /* Arrays without copying ------------------------------------------------- */
 
@@ -106,16 +114,16 @@ typedef struct gibbs_ArrayInfo {
    shape may be NULL only when ndim is 0.
    release(ud, data) runs when Lua drops the last view (may be NULL).
    Returns GIBBS_OK, or GIBBS_ERROR for a bad dtype or shape. */
-int gibbs_push_array(lua_State *L, void *data, gibbs_dtype dtype, int ndim,
-                     const int64_t *shape, const int64_t *strides,
-                     void (*release)(void *ud, void *data), void *ud);
+GIBBS_API int gibbs_push_array(lua_State *L, void *data, gibbs_dtype dtype, int ndim,
+                               const int64_t *shape, const int64_t *strides,
+                               void (*release)(void *ud, void *data), void *ud);
 
 /* Describe the array at idx; returns 0 if the value is not an array.  The
    pointer stays valid while the array is reachable from Lua. */
-int gibbs_to_array(lua_State *L, int idx, gibbs_ArrayInfo *info);
+GIBBS_API int gibbs_to_array(lua_State *L, int idx, gibbs_ArrayInfo *info);
 
 /* Open every gibbs module in a plain lua_State (what gibbs.so does). */
-int gibbs_openlibs(lua_State *L);
+GIBBS_API int gibbs_openlibs(lua_State *L);
 
 #ifdef __cplusplus
 }

@@ -8,7 +8,8 @@
 #include "interp.h"
 #include "internal.h"
 
-int luaopen_gibbs(lua_State *L) {
+/* Exported (the build hides what is not marked): require looks it up. */
+GIBBS_API int luaopen_gibbs(lua_State *L) {
   gibbs_interp_openmodules(L, NULL);
   lua_newtable(L);
 #define GB_FIELD(name)                 \

@@ -492,6 +492,13 @@ gb_ctx *gibbs_interp_ctx(gibbs_State *G) { return G->ctx; }
 
 /* Arrays -------------------------------------------------------------------- */
 
+/* gibbs.h repeats the array core's codes (hosts do not see ndarray.h);
+   arrays cross between the two by a cast. */
+_Static_assert((int)GIBBS_BOOL == GB_BOOL && (int)GIBBS_INT64 == GB_INT64 &&
+               (int)GIBBS_FLOAT32 == GB_FLOAT32 && (int)GIBBS_FLOAT64 == GB_FLOAT64,
+               "gibbs.h's dtype codes differ from ndarray.h's");
+_Static_assert(GIBBS_MAXDIM == GB_MAXDIM, "gibbs.h's GIBBS_MAXDIM differs from GB_MAXDIM");
+
 static int push_array_protected(lua_State *L) {
   gibbs_ArrayInfo *in = lua_touserdata(L, 1);
   void **cb = lua_touserdata(L, 2);

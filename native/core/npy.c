@@ -11,11 +11,6 @@
 
 static const unsigned char magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 
-size_t gb_npy_prefix_bytes(const unsigned char *buf, size_t n) {
-  if (n < 8 || memcmp(buf, magic, 6) != 0) return 0;
-  return buf[6] == 1 ? 10 : 12;
-}
-
 /* A tiny reader for the dict literal. */
 typedef struct cursor { const char *p, *end; } cursor;
 

@@ -40,10 +40,6 @@ typedef struct gb_npy {
 */
 int gb_npy_parse(const unsigned char *buf, size_t n, gb_npy *info, char *err, size_t errlen);
 
-/* The number of bytes of the fixed prefix (magic, version, length) for
-   reading the header length: 10 or 12, or 0 if buf is not an .npy file. */
-size_t gb_npy_prefix_bytes(const unsigned char *buf, size_t n);
-
 /*
 ** Convert count elements of the file's type at src into dst (the gibbs
 ** dtype info->dtype, contiguous).  Byte order is fixed on the way.

@@ -548,12 +548,6 @@ const gb_family gb_families[] = {
   {NULL, 0, {NULL}, {0}, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
-const gb_family *gb_family_find(const char *name) {
-  for (const gb_family *f = gb_families; f->name; f++)
-    if (strcmp(f->name, name) == 0) return f;
-  return NULL;
-}
-
 /* Sampling: the generators of distributions.c, whose parameters are the
    same but for Cauchy's location and scale. */
 int gb_family_sample(gb_ctx *ctx, const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n) {

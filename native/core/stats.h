@@ -46,8 +46,6 @@ typedef struct gb_family {
 /* The families, terminated by an entry whose name is NULL. */
 extern const gb_family gb_families[];
 
-const gb_family *gb_family_find(const char *name);
-
 /* n draws into out (double, or int64_t when discrete); a gb_status. */
 int gb_family_sample(gb_ctx *ctx, const gb_family *f, const double *par, gb_rng *g, void *out, int64_t n);
 
