@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include "ctx.h"
 
@@ -128,7 +130,12 @@ void gb_progress_end(gb_ctx *ctx) {
 void gb_ctx_set_threads(gb_ctx *ctx, int n) { if (ctx) ctx->threads = n > 0 ? n : 0; }
 
 int gb_ctx_threads(const gb_ctx *ctx) {
-  return ctx && ctx->threads > 0 ? ctx->threads : omp_get_max_threads();
+  if (ctx && ctx->threads > 0) return ctx->threads;
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;                        /* a build without OpenMP (the fuzz targets) */
+#endif
 }
 
 /* Below this much cheap work, waking a team costs more than it saves. */
