@@ -55,9 +55,10 @@ local function start(job, i)
   local base = tmp .. "/" .. i
   job.done = base .. ".done"
   job.t0 = time.now()
-  -- a hung test is killed, and counts as a failure
-  job.pipe = io.popen(string.format("timeout -k 5 300 sh -c %s >%s.out 2>&1; echo $?; : >%s",
-    quote(job.cmd), base, job.done))
+  -- a hung test is killed, and counts as a failure (sanitized builds run
+  -- several times slower, so they get longer)
+  job.pipe = io.popen(string.format("timeout -k 5 %d sh -c %s >%s.out 2>&1; echo $?; : >%s",
+    sanitize and 900 or 300, quote(job.cmd), base, job.done))
   job.outfile = base .. ".out"
 end
 
