@@ -19,7 +19,7 @@
 #define ALIGN 64                   /* GB_ALIGN of ndarray.h */
 #define BIG ((size_t)4 << 20)      /* blocks worth caching and huge pages */
 #define HUGE_PAGE ((size_t)2 << 20)
-#define SLOTS 4
+#define SLOTS 8
 #define CACHE_MAX ((size_t)256 << 20)
 
 struct gb_ctx {
@@ -41,8 +41,9 @@ struct gb_ctx {
   atomic_int limit_hit;
 
   pthread_mutex_t lock;            /* the cache */
-  struct { void *p; size_t size; } cache[SLOTS];
+  struct { void *p; size_t size; unsigned long stamp; } cache[SLOTS];
   size_t cached;
+  unsigned long stamps;            /* keeps so far: the oldest block goes first */
 };
 
 gb_ctx *gb_ctx_new(void) {
@@ -240,29 +241,37 @@ void *gb_ctx_take(gb_ctx *ctx, size_t n) {
   return p;
 }
 
+/* Take slot i's block out of the cache into out[*nout]. */
+static void evict(gb_ctx *ctx, int i, void **out, size_t *outsize, int *nout) {
+  out[*nout] = ctx->cache[i].p;
+  outsize[(*nout)++] = ctx->cache[i].size;
+  ctx->cached -= ctx->cache[i].size;
+  ctx->cache[i].p = NULL;
+}
+
+static int oldest(const gb_ctx *ctx) {
+  int o = -1;
+  for (int i = 0; i < SLOTS; i++)
+    if (ctx->cache[i].p && (o < 0 || ctx->cache[i].stamp < ctx->cache[o].stamp)) o = i;
+  return o;
+}
+
 int gb_ctx_keep(gb_ctx *ctx, void *p, size_t n) {
   void *out[SLOTS];
   size_t outsize[SLOTS];
   int nout = 0, slot = -1;
   if (!ctx || n < BIG || n > CACHE_MAX / 2) return 0;
   pthread_mutex_lock(&ctx->lock);
+  /* room for n bytes and a slot, making it from the least recently kept */
+  while (ctx->cached + n > CACHE_MAX) evict(ctx, oldest(ctx), out, outsize, &nout);
   for (int i = 0; i < SLOTS && slot < 0; i++) if (!ctx->cache[i].p) slot = i;
-  if (slot < 0) slot = 0;                   /* full: the first goes */
-  if (ctx->cache[slot].p) {
-    out[nout] = ctx->cache[slot].p;
-    outsize[nout++] = ctx->cache[slot].size;
-    ctx->cached -= ctx->cache[slot].size;
-    ctx->cache[slot].p = NULL;
+  if (slot < 0) {
+    slot = oldest(ctx);
+    evict(ctx, slot, out, outsize, &nout);
   }
-  for (int i = 0; i < SLOTS && ctx->cached + n > CACHE_MAX; i++)
-    if (ctx->cache[i].p) {
-      out[nout] = ctx->cache[i].p;
-      outsize[nout++] = ctx->cache[i].size;
-      ctx->cached -= ctx->cache[i].size;
-      ctx->cache[i].p = NULL;
-    }
   ctx->cache[slot].p = p;
   ctx->cache[slot].size = n;
+  ctx->cache[slot].stamp = ++ctx->stamps;
   ctx->cached += n;
   atomic_fetch_add(&ctx->scratch, n);
   pthread_mutex_unlock(&ctx->lock);
