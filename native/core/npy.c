@@ -110,25 +110,36 @@ bad:
   return 0;
 }
 
-int gb_npy_parse(const unsigned char *buf, size_t n, gb_npy *info, char *err, size_t errlen) {
-  memset(info, 0, sizeof *info);
+int gb_npy_header_length(const unsigned char *buf, size_t n, size_t *length, char *err,
+                         size_t errlen) {
   if (n < 8 || memcmp(buf, magic, 6) != 0) {
     snprintf(err, errlen, "not an .npy file (wrong magic)");
     return GB_EFORMAT;
   }
-  info->major = buf[6];
-  info->minor = buf[7];
-  if (info->major < 1 || info->major > 3 || info->minor != 0) {
-    snprintf(err, errlen, "unsupported .npy version %d.%d", info->major, info->minor);
+  int major = buf[6], minor = buf[7];
+  if (major < 1 || major > 3 || minor != 0) {
+    snprintf(err, errlen, "unsupported .npy version %d.%d", major, minor);
     return GB_EFORMAT;
   }
-  size_t pre = info->major == 1 ? 10 : 12;
+  size_t pre = major == 1 ? 10 : 12;
   if (n < pre) { snprintf(err, errlen, "truncated header"); return GB_EFORMAT; }
-  size_t hlen = info->major == 1 ? (size_t)buf[8] | (size_t)buf[9] << 8
+  size_t hlen = major == 1 ? (size_t)buf[8] | (size_t)buf[9] << 8
               : (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
   if (hlen > (1u << 24)) { snprintf(err, errlen, "header length %zu is absurd", hlen); return GB_EFORMAT; }
-  if (n < pre + hlen) { snprintf(err, errlen, "truncated header"); return GB_EFORMAT; }
-  info->header_bytes = pre + hlen;
+  *length = pre + hlen;
+  return GB_OK;
+}
+
+int gb_npy_parse(const unsigned char *buf, size_t n, gb_npy *info, char *err, size_t errlen) {
+  size_t total;
+  memset(info, 0, sizeof *info);
+  int st = gb_npy_header_length(buf, n, &total, err, errlen);
+  if (st != GB_OK) return st;
+  info->major = buf[6];
+  info->minor = buf[7];
+  size_t pre = info->major == 1 ? 10 : 12, hlen = total - pre;
+  if (n < total) { snprintf(err, errlen, "truncated header"); return GB_EFORMAT; }
+  info->header_bytes = total;
   cursor c = {(const char *)buf + pre, (const char *)buf + pre + hlen};
   int have_descr = 0, have_order = 0, have_shape = 0;
   if (!accept(&c, '{')) { snprintf(err, errlen, "header is not a dict"); return GB_EFORMAT; }
@@ -205,8 +216,22 @@ static float half_to_float(uint16_t h) {
   return f;
 }
 
+int gb_npy_native(const gb_npy *info) {
+  if (info->swap || info->kind == 'b') return 0;       /* bools are made 0 or 1 */
+  switch (info->dtype) {
+    case GB_FLOAT64: return info->kind == 'f' && info->itemsize == 8;
+    case GB_FLOAT32: return info->kind == 'f' && info->itemsize == 4;
+    case GB_INT64: return info->kind == 'i' && info->itemsize == 8;
+    default: return 0;
+  }
+}
+
 void gb_npy_convert(const gb_npy *info, const unsigned char *src, char *dst, int64_t count) {
   int n = info->itemsize;
+  if (gb_npy_native(info)) {
+    memcpy(dst, src, (size_t)count * (size_t)n);
+    return;
+  }
   for (int64_t i = 0; i < count; i++, src += n) {
     uint64_t v = load_le(src, n, info->swap);
     switch (info->dtype) {

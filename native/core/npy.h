@@ -41,6 +41,19 @@ typedef struct gb_npy {
 int gb_npy_parse(const unsigned char *buf, size_t n, gb_npy *info, char *err, size_t errlen);
 
 /*
+** From the first bytes of a file (at least 12, or all of a shorter file):
+** the length of the whole header, magic to padding, so that a reader can
+** fetch exactly that much before gb_npy_parse.  GB_EFORMAT with a message
+** for what is not an .npy file of a known version.
+*/
+int gb_npy_header_length(const unsigned char *buf, size_t n, size_t *length, char *err,
+                         size_t errlen);
+
+/* Are the file's elements already the bytes of info->dtype (so that the
+   data can be read straight into an array)? */
+int gb_npy_native(const gb_npy *info);
+
+/*
 ** Convert count elements of the file's type at src into dst (the gibbs
 ** dtype info->dtype, contiguous).  Byte order is fixed on the way.
 */

@@ -80,9 +80,11 @@ static int out_open(outfile *o, const char *path) {
   return 1;
 }
 
-/* Close; on success rename into place, else remove.  Returns 1 on success. */
+/* Close; on success rename into place, else remove.  Returns 1 on success.
+   A killed process never leaves a half-written file in place; like NumPy,
+   no fsync (which took most of the time of a save). */
 static int out_close(outfile *o, const char *path) {
-  int ok = !o->failed && fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
+  int ok = !o->failed && fflush(o->f) == 0 && !ferror(o->f);
   ok = (fclose(o->f) == 0) && ok;
   if (ok && rename(o->tmp, path) == 0) return 1;
   int e = errno;
@@ -120,32 +122,82 @@ static const char *read_all(lua_State *L, const char *path, size_t *len) {
 
 /* .npy ------------------------------------------------------------------------------- */
 
-/* array.load(path) */
+/* A file open for reading, closed when the C function returns or an error
+   unwinds it (the guard is a to-be-closed value left on the stack). */
+typedef struct infile { FILE *f; } infile;
+
+static int infile_close(lua_State *L) {
+  infile *in = lua_touserdata(L, 1);
+  if (in->f) fclose(in->f);
+  in->f = NULL;
+  return 0;
+}
+
+static FILE *open_read(lua_State *L, const char *path, size_t *size) {
+  struct stat st;
+  gbL_checkread(L, path);
+  infile *in = lua_newuserdatauv(L, sizeof *in, 0);
+  in->f = NULL;
+  if (luaL_newmetatable(L, "gibbs.infile")) {
+    lua_pushcfunction(L, infile_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, infile_close);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_toclose(L, -1);
+  if (!(in->f = fopen(path, "rb"))) gbL_error(L, "cannot open '%s': %s", path, strerror(errno));
+  if (fstat(fileno(in->f), &st) != 0) gbL_error(L, "cannot open '%s': %s", path, strerror(errno));
+  if (!S_ISREG(st.st_mode)) gbL_error(L, "'%s' is not a regular file", path);
+  *size = (size_t)st.st_size;
+  return in->f;
+}
+
+static void read_exactly(lua_State *L, FILE *f, void *p, size_t n, const char *path) {
+  if (n && fread(p, 1, n, f) != n)
+    gbL_error(L, "cannot read '%s' (it changed while being read?)", path);
+}
+
+/* array.load(path): the header is read first, then the data straight into
+   the new array's buffer when the file's element type is the array's own
+   (else through a small buffer, converted). */
 static int a_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  size_t n;
-  const unsigned char *buf = (const unsigned char *)read_all(L, path, &n);
-  gb_npy info;
+  size_t n, hb;
+  unsigned char pre[12];
   char err[256];
-  int st = gb_npy_parse(buf, n, &info, err, sizeof err);
+  gb_npy info;
+  FILE *f = open_read(L, path, &n);
+  read_exactly(L, f, pre, n < sizeof pre ? n : sizeof pre, path);
+  int st = gb_npy_header_length(pre, n < sizeof pre ? n : sizeof pre, &hb, err, sizeof err);
+  if (st == GB_OK && hb > n) st = GB_EFORMAT, snprintf(err, sizeof err, "truncated header");
   if (st != GB_OK) return gbL_error(L, "%s: %s", path, err);
+  unsigned char *header = lua_newuserdatauv(L, hb, 0);
+  memcpy(header, pre, sizeof pre);
+  read_exactly(L, f, header + sizeof pre, hb - sizeof pre, path);
+  if ((st = gb_npy_parse(header, hb, &info, err, sizeof err)) != GB_OK)
+    return gbL_error(L, "%s: %s", path, err);
+  lua_pop(L, 1);
   uint64_t need = (uint64_t)info.size * (uint64_t)info.itemsize;
-  if ((uint64_t)(n - info.header_bytes) != need)
+  if ((uint64_t)(n - hb) != need)
     return gbL_error(L, "%s: the data is %zu bytes, but shape and type need %llu", path,
-                     n - info.header_bytes, (unsigned long long)need);
+                     n - hb, (unsigned long long)need);
   /* Fortran order: read the transposed C array, then view it transposed */
   int64_t shape[GB_MAXDIM];
   for (int i = 0; i < info.ndim; i++)
     shape[i] = info.fortran ? info.shape[info.ndim - 1 - i] : info.shape[i];
   gb_array *a = gbL_newarray(L, info.dtype, info.ndim, shape);
-  const unsigned char *data = buf + info.header_bytes;
-  int64_t chunk = 1 << 20;
   size_t es = gb_dtype_size(info.dtype);
+  int64_t chunk = ((int64_t)16 << 20) / info.itemsize;   /* 16 MiB a read */
+  unsigned char *raw = gb_npy_native(&info) ? NULL : lua_newuserdatauv(L, (size_t)chunk * (size_t)info.itemsize, 0);
   for (int64_t i = 0; i < info.size; i += chunk) {
     int64_t m = info.size - i < chunk ? info.size - i : chunk;
-    gb_npy_convert(&info, data + (size_t)i * (size_t)info.itemsize, a->data + (size_t)i * es, m);
+    char *dst = a->data + (size_t)i * es;
+    read_exactly(L, f, raw ? raw : (unsigned char *)dst, (size_t)m * (size_t)info.itemsize, path);
+    if (raw) gb_npy_convert(&info, raw, dst, m);
     gbL_checkinterrupt(L);
   }
+  if (raw) lua_pop(L, 1);
   if (info.fortran && info.ndim > 1) {
     gb_array v = *a;
     for (int i = 0; i < a->ndim; i++) {

@@ -81,9 +81,39 @@ TEST(malformed_headers_are_refused) {
   CHECK(strstr(err, "truncated") != NULL);
 }
 
+/* The reader fetches the header's length from the first 12 bytes, then
+   reads native element types straight into the array. */
+TEST(header_length_and_native_types) {
+  static const struct { const char *descr; int native; } cases[] = {
+    {"<f8", 1}, {"<f4", 1}, {"<i8", 1}, {">f8", 0}, {">i8", 0}, {"<f2", 0},
+    {"<i4", 0}, {"|b1", 0}, {"|u1", 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char h[256];
+    int hl = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': False, 'shape': (3,), }",
+                      cases[i].descr);
+    unsigned char buf[512] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+    size_t len = 0;
+    char err[128];
+    buf[8] = (unsigned char)(hl + 1);
+    memcpy(buf + 10, h, (size_t)hl);
+    buf[10 + hl] = '\n';
+    CHECK(gb_npy_header_length(buf, 12, &len, err, sizeof err) == GB_OK);
+    CHECK(len == (size_t)hl + 11);
+    gb_npy info;
+    CHECK(gb_npy_parse(buf, len, &info, err, sizeof err) == GB_OK);
+    CHECK(gb_npy_native(&info) == cases[i].native);
+  }
+  size_t len;
+  char err[128];
+  CHECK(gb_npy_header_length((const unsigned char *)"\x93NUMPX\x01\x00\x00\x00", 10, &len,
+                             err, sizeof err) == GB_EFORMAT);
+}
+
 int main(void) {
   RUN(corpus_replays_without_crashing);
   RUN(header_matches_numpy_bytes);
   RUN(malformed_headers_are_refused);
+  RUN(header_length_and_native_types);
   return check_exit();
 }
