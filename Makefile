@@ -133,9 +133,11 @@ $(BUILD)/libgibbs.so: $(LIB_OBJ)
 	$(CC) -shared $(SANFLAGS) -o $@ $^ $(LUA_LIBS) $(LIBS)
 
 # For a stock lua5.4: the interpreter already holds the Lua API, so it is not
-# linked in again.
+# linked in again.  lua_close unloads C modules, but OpenMP's idle worker
+# threads still run code of this library then: -z nodelete keeps it mapped
+# until the process ends.
 $(BUILD)/gibbs.so: $(LIB_OBJ) $(BUILD)/obj/interp/luamod.o
-	$(CC) -shared $(SANFLAGS) -o $@ $^ $(LIBS)
+	$(CC) -shared -Wl,-z,nodelete $(SANFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/gibbs: $(BUILD)/obj/interp/main.o $(BUILD)/obj/interp/repl.o $(BUILD)/libgibbs.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LUA_LIBS) $(LIBS)
