@@ -7,6 +7,16 @@
 ** flag when the contiguous axis is the first); anything else is copied
 ** into a packed buffer first.  Small products skip BLAS: its call overhead
 ** dominates for the 4x4 matrices of a big batch.
+**
+** A big product is cut into row panels, one BLAS call each, so that an
+** interrupt or the time limit is seen between them (a 3000 x 3000 product
+** is seconds of one uninterruptible call).  The panels are whole multiples
+** of PANEL_ALIGN rows, so OpenBLAS runs the same micro-kernels on every row
+** as one call would: with one BLAS thread the result has the bits of one
+** call.  With several threads, OpenBLAS's own split of a call between its
+** threads decides which rows take its remainder kernels, and the last bit
+** of a few elements may differ from one call's, as one call's differ
+** between thread counts.
 */
 #include <limits.h>
 #include <stdlib.h>
@@ -21,6 +31,11 @@
 #define SMALL_FLOPS 4096
 /* Batches are split across threads when they hold this many flops. */
 #define PARALLEL_FLOPS (1 << 20)
+/* Multiply-adds per BLAS call of a big product: tens of milliseconds. */
+#define PANEL_MADDS ((double)(1 << 28))
+/* Panel rows come in multiples of this (a multiple of every OpenBLAS
+   kernel's unroll). */
+#define PANEL_ALIGN 16
 
 /* One matrix of a batch: base pointer, element strides, extents. */
 typedef struct mat {
@@ -87,6 +102,36 @@ static int pack(gb_ctx *ctx, int dtype, mat *m, void **buf) {
   return GB_OK;
 }
 
+/* Rows per BLAS call for an (n, k) x (k, m) product. */
+static int panel_rows(int n, int k, int m) {
+  double per_row = (double)k * (double)m;
+  if (per_row * n <= PANEL_MADDS) return n;
+  double r = PANEL_MADDS / per_row / PANEL_ALIGN;
+  return r < 1 ? PANEL_ALIGN : (int)r * PANEL_ALIGN;
+}
+
+/* C = op(A) op(B), row-major, by row panels (see the top of the file). */
+static int gemm_panels(gb_ctx *ctx, const gb_blas_api *api, int dtype,
+                       CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int n, int m, int k,
+                       const void *A, int lda, const void *B, int ldb, void *C, int ldc) {
+  int rows = panel_rows(n, k, m);
+  size_t es = gb_dtype_size(dtype);
+  for (int i = 0; i < n; i += rows) {
+    if (i > 0 && gb_interrupted(ctx)) return GB_EINTERRUPTED;
+    int r = n - i < rows ? n - i : rows;
+    /* row i of op(A): row i of A, or column i of A when transposed */
+    const char *Ai = (const char *)A + (ta == CblasNoTrans ? (size_t)i * (size_t)lda : (size_t)i) * es;
+    char *Ci = (char *)C + (size_t)i * (size_t)ldc * es;
+    if (dtype == GB_FLOAT64)
+      api->dgemm(CblasRowMajor, ta, tb, r, m, k, 1.0, (const double *)Ai, lda,
+                 (const double *)B, ldb, 0.0, (double *)Ci, ldc);
+    else
+      api->sgemm(CblasRowMajor, ta, tb, r, m, k, 1.0f, (const float *)Ai, lda,
+                 (const float *)B, ldb, 0.0f, (float *)Ci, ldc);
+  }
+  return GB_OK;
+}
+
 /* c = a b through BLAS (float64 and float32); c must be row-major. */
 static int blas_product(gb_ctx *ctx, int dtype, mat a, mat b, const mat *c) {
   GB_NEED_BLAS(api);
@@ -112,7 +157,7 @@ static int blas_product(gb_ctx *ctx, int dtype, mat a, mat b, const mat *c) {
       if (ta == CblasNoTrans) api->dgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0, A, (int)lda, (const double *)b.p, incx, 0.0, C, incy);
       else api->dgemv(CblasRowMajor, CblasTrans, k, n, 1.0, A, (int)lda, (const double *)b.p, incx, 0.0, C, incy);
     } else {
-      api->dgemm(CblasRowMajor, ta, tb, n, m, k, 1.0, A, (int)lda, B, (int)ldb, 0.0, C, ldc);
+      st = gemm_panels(ctx, api, dtype, ta, tb, n, m, k, A, (int)lda, B, (int)ldb, C, ldc);
     }
   } else {
     const float *A = (const float *)a.p, *B = (const float *)b.p;
@@ -122,7 +167,7 @@ static int blas_product(gb_ctx *ctx, int dtype, mat a, mat b, const mat *c) {
       if (ta == CblasNoTrans) api->sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, A, (int)lda, (const float *)b.p, incx, 0.0f, C, incy);
       else api->sgemv(CblasRowMajor, CblasTrans, k, n, 1.0f, A, (int)lda, (const float *)b.p, incx, 0.0f, C, incy);
     } else {
-      api->sgemm(CblasRowMajor, ta, tb, n, m, k, 1.0f, A, (int)lda, B, (int)ldb, 0.0f, C, ldc);
+      st = gemm_panels(ctx, api, dtype, ta, tb, n, m, k, A, (int)lda, B, (int)ldb, C, ldc);
     }
   }
 done:
@@ -189,9 +234,10 @@ int gb_matmul(gb_ctx *ctx, gb_array *out, const gb_array *a, const gb_array *b) 
   int64_t m = b->shape[b->ndim - 1];
   if (b->shape[b->ndim - 2] != k || out->shape[nb] != n || out->shape[nb + 1] != m)
     return GB_ESHAPE;
-  for (const gb_array *x = a; x; x = x == a ? b : NULL)
-    for (int d = 0; d < x->ndim; d++)
-      if (x->strides[d] % es) return GB_EINVAL;   /* misaligned view */
+  for (int d = 0; d < a->ndim; d++)
+    if (a->strides[d] % es) return GB_EINVAL;     /* misaligned view */
+  for (int d = 0; d < b->ndim; d++)
+    if (b->strides[d] % es) return GB_EINVAL;
   int64_t sa[GB_MAXDIM], sb[GB_MAXDIM];
   memcpy(sa, out->shape, sizeof(int64_t) * (size_t)nb);
   memcpy(sb, out->shape, sizeof(int64_t) * (size_t)nb);
@@ -226,7 +272,8 @@ int gb_matmul(gb_ctx *ctx, gb_array *out, const gb_array *a, const gb_array *b) 
     return interrupted ? GB_EINTERRUPTED : GB_OK;
   }
   for (int64_t i = 0; i < count && st == GB_OK; i++) {
-    if (i % 1024 == 1023 && gb_interrupted(ctx)) return GB_EINTERRUPTED;
+    /* every product of a batch of big ones may take a while */
+    if ((i % 1024 == 1023 || (i > 0 && !small)) && gb_interrupted(ctx)) return GB_EINTERRUPTED;
     mat x = nth(&av, nb, i), y = nth(&bv, nb, i), z = nth(out, nb, i);
     st = one_product(ctx, out->dtype, &x, &y, &z);
   }

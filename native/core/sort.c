@@ -58,13 +58,24 @@ static float unkey_f32(uint64_t k) {
 
 #define AT(T, p, i, s) (*(const T *)((p) + (i) * (s)))
 
+/*
+** A pass over the keys of a big sort takes a while (a scatter of 3e7
+** pairs, a few hundred milliseconds), so every pass is cut into pieces of
+** PIECE elements with a look at the interrupt flag between them:
+**   for (i = 0; i < n; i = end) { if (stopped(ctx, i)) ...; end = piece(i, n); ... }
+*/
+#define PIECE ((int64_t)1 << 20)
+
+static int64_t piece(int64_t i, int64_t n) { return n - i > PIECE ? i + PIECE : n; }
+static int stopped(gb_ctx *ctx, int64_t i) { return i > 0 && gb_interrupted(ctx); }
+
 /* Keys of a lane.  Counts negatives, zeros and NaNs of float lanes: the
    sorted zeros and NaNs are written back from the input, so that -0.0
    and NaN payloads survive. */
 typedef struct lanestat { int64_t neg, zero, nan; } lanestat;
 
-static void load_keys(int dt, const char *p, int64_t s, int64_t n, uint64_t *key,
-                      lanestat *ls) {
+static void keys_of(int dt, const char *p, int64_t s, int64_t n, uint64_t *key,
+                    lanestat *ls) {
   int64_t neg = 0, zero = 0, nan = 0;
   switch (dt) {
     case GB_FLOAT64:
@@ -92,6 +103,21 @@ static void load_keys(int dt, const char *p, int64_t s, int64_t n, uint64_t *key
       for (int64_t i = 0; i < n; i++) key[i] = AT(unsigned char, p, i, s) != 0;
   }
   if (ls) ls->neg = neg, ls->zero = zero, ls->nan = nan;
+}
+
+/* The keys of a lane, in pieces (the first touch of a fresh key buffer is
+   slow); ls, if not NULL, gets the counts. */
+static int load_keys(gb_ctx *ctx, int dt, const char *p, int64_t s, int64_t n, uint64_t *key,
+                     lanestat *ls) {
+  lanestat sum = {0, 0, 0}, part;
+  for (int64_t i = 0, end; i < n; i = end) {
+    if (stopped(ctx, i)) return GB_EINTERRUPTED;
+    end = piece(i, n);
+    keys_of(dt, p + i * s, s, end - i, key + i, &part);
+    sum.neg += part.neg, sum.zero += part.zero, sum.nan += part.nan;
+  }
+  if (ls) *ls = sum;
+  return GB_OK;
 }
 
 /* The key of element i of a lane, as load_keys makes it. */
@@ -136,57 +162,66 @@ static void insertion(uint64_t *key, int64_t *idx, int64_t n) {
 typedef struct pair { uint64_t k; int64_t i; } pair;
 
 int gb_radix_sort(gb_ctx *ctx, uint64_t *key, int64_t *idx, int64_t n, uint64_t *tkey, int64_t *tidx) {
-  int64_t count[8][256];
+  int64_t count[8][256], i, end;
   uint64_t *src = key, *dst = tkey;
   int64_t *isrc = idx, *idst = tidx;
+  pair *pairs = NULL;
   if (n <= SMALL) {
     insertion(key, idx, n);
     return GB_OK;
   }
   memset(count, 0, sizeof count);
-  for (int64_t i = 0; i < n; i++) {
-    uint64_t k = key[i];
-    for (int d = 0; d < 8; d++) count[d][(k >> (8 * d)) & 255]++;
+  for (i = 0; i < n; i = end) {
+    if (stopped(ctx, i)) return GB_EINTERRUPTED;
+    for (end = piece(i, n); i < end; i++) {
+      uint64_t k = key[i];
+      for (int d = 0; d < 8; d++) count[d][(k >> (8 * d)) & 255]++;
+    }
   }
   /* with indices, a large sort moves (key, index) pairs: one store per
      element instead of two into separate arrays */
-  pair *pairs = idx && n >= 4096 ? gb_alloc(ctx, sizeof(pair) * 2 * (size_t)n) : NULL;
+  pairs = idx && n >= 4096 ? gb_alloc(ctx, sizeof(pair) * 2 * (size_t)n) : NULL;
   int flip = 0;
-  if (pairs)
-    for (int64_t i = 0; i < n; i++) pairs[i] = (pair){key[i], idx[i]};
+  for (i = 0; pairs && i < n; i = end) {
+    if (stopped(ctx, i)) goto interrupted;
+    for (end = piece(i, n); i < end; i++) pairs[i] = (pair){key[i], idx[i]};
+  }
   for (int d = 0; d < 8; d++) {
     int64_t off[256], sum = 0;
     int shift = 8 * d;
     if (count[d][(key[0] >> shift) & 255] == n) continue;
-    if (n >= GB_CHECK_EVERY && gb_interrupted(ctx)) {
-      gb_free(ctx, pairs);
-      return GB_EINTERRUPTED;
-    }
+    if (n >= GB_CHECK_EVERY && gb_interrupted(ctx)) goto interrupted;
     for (int b = 0; b < 256; b++) {
       off[b] = sum;
       sum += count[d][b];
     }
     if (pairs) {
       pair *ps = pairs + (flip ? n : 0), *pd = pairs + (flip ? 0 : n);
-      for (int64_t i = 0; i < n; i++) pd[off[(ps[i].k >> shift) & 255]++] = ps[i];
+      for (i = 0; i < n; i = end) {
+        if (stopped(ctx, i)) goto interrupted;
+        for (end = piece(i, n); i < end; i++) pd[off[(ps[i].k >> shift) & 255]++] = ps[i];
+      }
       flip = !flip;
       continue;
     }
-    if (isrc) {
-      for (int64_t i = 0; i < n; i++) {
-        int64_t pos = off[(src[i] >> shift) & 255]++;
-        dst[pos] = src[i];
-        idst[pos] = isrc[i];
-      }
-      int64_t *t = isrc; isrc = idst; idst = t;
-    } else {
-      for (int64_t i = 0; i < n; i++) dst[off[(src[i] >> shift) & 255]++] = src[i];
+    for (i = 0; i < n; i = end) {
+      if (stopped(ctx, i)) goto interrupted;
+      end = piece(i, n);
+      if (isrc)
+        for (; i < end; i++) {
+          int64_t pos = off[(src[i] >> shift) & 255]++;
+          dst[pos] = src[i];
+          idst[pos] = isrc[i];
+        }
+      else
+        for (; i < end; i++) dst[off[(src[i] >> shift) & 255]++] = src[i];
     }
+    if (isrc) { int64_t *t = isrc; isrc = idst; idst = t; }
     uint64_t *t = src; src = dst; dst = t;
   }
   if (pairs) {
     const pair *ps = pairs + (flip ? n : 0);
-    for (int64_t i = 0; i < n; i++) key[i] = ps[i].k, idx[i] = ps[i].i;
+    for (i = 0; i < n; i++) key[i] = ps[i].k, idx[i] = ps[i].i;
     gb_free(ctx, pairs);
     return GB_OK;
   }
@@ -195,6 +230,9 @@ int gb_radix_sort(gb_ctx *ctx, uint64_t *key, int64_t *idx, int64_t n, uint64_t 
     if (idx) memcpy(idx, isrc, sizeof *idx * (size_t)n);
   }
   return GB_OK;
+interrupted:
+  gb_free(ctx, pairs);
+  return GB_EINTERRUPTED;
 }
 
 /* Selection ------------------------------------------------------------------------- */
@@ -279,13 +317,17 @@ static void outputs(const sortctx *c, char *o1, int64_t s1, char *o2, int64_t s2
 
 /* Write the values at positions ix[0..m) of the input lane, and the
    1-based positions themselves. */
-static void gather(const sortctx *c, const char *in, int64_t is, int64_t m,
-                   char *vp, int64_t vs, char *ip, int64_t ixs) {
+static int gather(gb_ctx *ctx, const sortctx *c, const char *in, int64_t is, int64_t m,
+                  char *vp, int64_t vs, char *ip, int64_t ixs) {
   size_t es = gb_dtype_size(c->dtype);
-  for (int64_t j = 0; j < m; j++) {
-    if (vp) memcpy(vp + j * vs, in + c->ix[j] * is, es);
-    if (ip) *(int64_t *)(ip + j * ixs) = c->ix[j] + 1;
+  for (int64_t j = 0, end; j < m; j = end) {
+    if (stopped(ctx, j)) return GB_EINTERRUPTED;
+    for (end = piece(j, m); j < end; j++) {
+      if (vp) memcpy(vp + j * vs, in + c->ix[j] * is, es);
+      if (ip) *(int64_t *)(ip + j * ixs) = c->ix[j] + 1;
+    }
   }
+  return GB_OK;
 }
 
 static int sort_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
@@ -297,15 +339,15 @@ static int sort_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t 
   int st;
   (void)on;
   outputs(c, o1, s1, o2, s2, &vp, &vs, &ip, &ixs);
-  load_keys(c->dtype, in, is, n, c->key, &ls);
+  if ((st = load_keys(ctx, c->dtype, in, is, n, c->key, &ls))) return st;
   if (ip) {
     for (int64_t i = 0; i < n; i++) c->ix[i] = i;
     if ((st = gb_radix_sort(ctx, c->key, c->ix, n, c->tkey, c->tix))) return st;
-    gather(c, in, is, n, vp, vs, ip, ixs);
-    return GB_OK;
+    return gather(ctx, c, in, is, n, vp, vs, ip, ixs);
   }
   if ((st = gb_radix_sort(ctx, c->key, NULL, n, c->tkey, NULL))) return st;
   for (int64_t i = 0; i < n; i++) store_value(c->dtype, vp + i * vs, c->key[i]);
+  if (n >= PIECE && gb_interrupted(ctx)) return GB_EINTERRUPTED;
   if (ls.zero || ls.nan) {
     /* zeros sit after the negatives, NaNs at the end, each in input order */
     int64_t z = ls.neg, q = n - ls.nan;
@@ -374,31 +416,28 @@ static int topk_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t 
     }
   } else {
     int st;
-    load_keys(c->dtype, in, is, n, c->tkey, NULL);
+    if ((st = load_keys(ctx, c->dtype, in, is, n, c->tkey, NULL))) return st;
     for (int64_t i = 0; i < n; i++) c->key[i] = ~(c->tkey[i] ^ flip), c->ix[i] = i;
     if ((st = gb_radix_sort(ctx, c->key, c->ix, n, c->tkey, c->tix))) return st;
   }
-  gather(c, in, is, k, vp, vs, ip, ixs);
-  return GB_OK;
+  return gather(ctx, c, in, is, k, vp, vs, ip, ixs);
 }
 
 static int partition_lane(gb_ctx *ctx, void *ud, const char *in, int64_t is, int64_t n,
                           char *o1, int64_t s1, char *o2, int64_t s2, int64_t on) {
   const sortctx *c = ud;
-  (void)ctx;
   char *vp, *ip;
   int64_t vs, ixs, start = 0;
   (void)on;
   outputs(c, o1, s1, o2, s2, &vp, &vs, &ip, &ixs);
-  load_keys(c->dtype, in, is, n, c->key, NULL);
+  if (load_keys(ctx, c->dtype, in, is, n, c->key, NULL)) return GB_EINTERRUPTED;
   for (int64_t i = 0; i < n; i++) c->ix[i] = i;
   for (int j = 0; j < c->nk; j++) {
     if (c->kth[j] < start) continue;
     gb_select(c->key + start, c->ix + start, n - start, c->kth[j] - start);
     start = c->kth[j] + 1;
   }
-  gather(c, in, is, n, vp, vs, ip, ixs);
-  return GB_OK;
+  return gather(ctx, c, in, is, n, vp, vs, ip, ixs);
 }
 
 /* Allocate the scratch space for lanes of n and run f over the lanes. */

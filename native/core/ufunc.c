@@ -904,14 +904,15 @@ ROUND_FLOAT(round_d, double, rint)
 static int round_i(char **args, const int64_t *st, int64_t n, const void *ctx) {
   const round_ctx *rc = ctx;
   for (int64_t i = 0; i < n; i++) {
-    int64_t x, r, base;
+    int64_t x, r, down, up;
     memcpy(&x, args[1] + i * st[1], sizeof x);
     if (rc->decimals < 0) {
+      /* the multiples of q below and above x: near the ends of int64 one
+         of them is not an int64 and wraps, the other is the answer */
       r = int_mod(x, rc->q);                 /* 0 <= r < q */
-      base = x - r;
-      if (r > rc->q - r || (r == rc->q - r && (int_floordiv(base, rc->q) & 1)))
-        base = wrap_add(base, rc->q);
-      x = base;
+      down = wrap_sub(x, r);
+      up = wrap_add(down, rc->q);
+      x = r > rc->q - r || (r == rc->q - r && (int_floordiv(x, rc->q) & 1)) ? up : down;
     }
     memcpy(args[0] + i * st[0], &x, sizeof x);
   }

@@ -136,9 +136,14 @@ static int a_range(lua_State *L) {
     lua_Integer a = lua_tointeger(L, 1), b = lua_tointeger(L, 2), step = luaL_optinteger(L, 3, 1);
     if (step == 0) return gbL_error(L, "step must not be 0");
     if ((step > 0 && b < a) || (step < 0 && b > a)) n = 0;
-    else n = (int64_t)(((step > 0 ? (lua_Unsigned)b - (lua_Unsigned)a : (lua_Unsigned)a - (lua_Unsigned)b) /
-                        (step > 0 ? (lua_Unsigned)step : (lua_Unsigned)0 - (lua_Unsigned)step)) + 1);
-    if (n < 0) return gbL_error(L, "range too long");
+    else {
+      /* steps after a, in unsigned arithmetic: b - a may not be an int64 */
+      lua_Unsigned q = (step > 0 ? (lua_Unsigned)b - (lua_Unsigned)a : (lua_Unsigned)a - (lua_Unsigned)b) /
+                       (step > 0 ? (lua_Unsigned)step : (lua_Unsigned)0 - (lua_Unsigned)step);
+      if (q >= (lua_Unsigned)INT64_MAX)
+        return gbL_error(L, "range too long: %lld to %lld by %lld", (long long)a, (long long)b, (long long)step);
+      n = (int64_t)q + 1;
+    }
     gb_array *o = gbL_newarray(L, dtype, 1, &n);
     for (int64_t i = 0; i < n; i++)
       gb_set_int(dtype, o->data + i * o->strides[0], (int64_t)((lua_Unsigned)a + (lua_Unsigned)i * (lua_Unsigned)step));
@@ -181,8 +186,8 @@ static int a_eye(lua_State *L) {
   int64_t shape[2] = {n, m};
   gb_array *o = gbL_newarray(L, gbL_optdtype(L, 4, GB_FLOAT64), 2, shape);
   memset(o->data, 0, (size_t)o->size * gb_dtype_size(o->dtype));
-  for (int64_t i = 0; i < n; i++)
-    if (i + k >= 0 && i + k < m)
+  if (k > -n && k < m)      /* the diagonal meets the matrix (and i + k cannot overflow) */
+    for (int64_t i = k < 0 ? -k : 0; i < n && i + k < m; i++)
       gb_set_int(o->dtype, o->data + i * o->strides[0] + (i + k) * o->strides[1], 1);
   return 1;
 }
@@ -193,9 +198,11 @@ static int a_diag(lua_State *L) {
   luaL_checkany(L, 1);
   gb_array *v = gbL_toarray(L, 1, -1);
   lua_Integer k = luaL_optinteger(L, 2, 0);
-  int64_t off = k < 0 ? -k : k;
+  lua_Unsigned uoff = k < 0 ? (lua_Unsigned)0 - (lua_Unsigned)k : (lua_Unsigned)k;   /* |k| */
   if (v->ndim == 1) {
-    int64_t n = v->shape[0] + off, shape[2] = {n, n};
+    if (uoff > (lua_Unsigned)(INT64_MAX - v->shape[0]))
+      return gbL_error(L, "k = %lld is too far from the main diagonal", (long long)k);
+    int64_t off = (int64_t)uoff, n = v->shape[0] + off, shape[2] = {n, n};
     gb_array *o = gbL_newarray(L, v->dtype, 2, shape);
     memset(o->data, 0, (size_t)o->size * gb_dtype_size(o->dtype));
     size_t es = gb_dtype_size(v->dtype);
@@ -206,10 +213,12 @@ static int a_diag(lua_State *L) {
     return 1;
   }
   if (v->ndim != 2) return gbL_error(L, "expects a 1-D or 2-D array, got %d dimensions", v->ndim);
-  int64_t r0 = k < 0 ? off : 0, c0 = k > 0 ? off : 0;
-  int64_t n = 0;
-  if (r0 < v->shape[0] && c0 < v->shape[1])
+  int64_t r0 = 0, c0 = 0, n = 0;
+  if (uoff < (lua_Unsigned)(k < 0 ? v->shape[0] : v->shape[1])) {   /* the diagonal is not empty */
+    r0 = k < 0 ? (int64_t)uoff : 0;
+    c0 = k > 0 ? (int64_t)uoff : 0;
     n = v->shape[0] - r0 < v->shape[1] - c0 ? v->shape[0] - r0 : v->shape[1] - c0;
+  }
   gb_array d = *v;
   d.ndim = 1;
   d.shape[0] = n;
@@ -259,6 +268,8 @@ static int a_concat(lua_State *L) {
       return gbL_error(L, "array %d has shape %s, which does not fit %s along axis %d",
                        i + 1, s2, s1, axis + 1);
     }
+    if (a->shape[axis] > INT64_MAX - shape[axis])
+      return gbL_error(L, "the result is too long along axis %d", axis + 1);
     shape[axis] += a->shape[axis];
   }
   gb_array *o = gbL_newarray(L, dtype, a0->ndim, shape);

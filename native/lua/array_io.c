@@ -437,16 +437,46 @@ static int a_loadtxt(lua_State *L) {
   return 1;
 }
 
+/* The largest width and precision of a savetxt format: a number is then
+   at most 309 digits, a point, 100 decimals and a sign (FMT_BUF).  The
+   format itself is at most FMT_LEN characters. */
+#define FMT_MAX 100
+#define FMT_BUF 512
+#define FMT_LEN 32
+
+/* A decimal field of a format (width or precision): its value, or
+   FMT_MAX + 1 when it is larger. */
+static int fmt_field(const char **f) {
+  int v = 0;
+  for (; **f >= '0' && **f <= '9'; (*f)++)
+    if (v <= FMT_MAX) v = v * 10 + (**f - '0');
+  return v;
+}
+
 /* A printf conversion for one number: %[flags][width][.precision] then one
-   of e f g E G (floats) or d i (integers), nothing else. */
-static int valid_fmt(const char *f, int *is_int) {
-  if (*f++ != '%') return 0;
+   of e f g E G (floats) or d i (integers), nothing else; width and
+   precision at most FMT_MAX, so one number cannot take gigabytes or
+   seconds to print.  Returns NULL and the format to give snprintf in out
+   (integers are printed as long long), or what is wrong. */
+static const char *check_fmt(const char *f, char out[FMT_LEN + 3], int *is_int) {
+  static const char *const one = "must be one printf conversion such as %.6g or %d";
+  const char *start = f;
+  size_t len = strlen(f);
+  if (len > FMT_LEN) return "must be at most 32 characters";
+  if (*f++ != '%') return one;
   f += strspn(f, "-+ #0");
-  f += strspn(f, "0123456789");
-  if (*f == '.') { f++; f += strspn(f, "0123456789"); }
-  if (!*f || f[1]) return 0;
+  if (fmt_field(&f) > FMT_MAX) return "width must be at most 100";
+  if (*f == '.') {
+    f++;
+    if (fmt_field(&f) > FMT_MAX) return "precision must be at most 100";
+  }
+  if (!*f || f[1] || !strchr("efgEGdi", *f)) return one;
   *is_int = *f == 'd' || *f == 'i';
-  return strchr("efgEGdi", *f) != NULL;
+  memcpy(out, start, len - 1);
+  if (*is_int) memcpy(out + len - 1, "ll", 2), len += 2;
+  out[len - 1] = *f;
+  out[len] = '\0';
+  return NULL;
 }
 
 /* array.savetxt(path, a [, opts]): opts.delimiter (" "), opts.fmt,
@@ -465,8 +495,10 @@ static int a_savetxt(lua_State *L) {
   }
   if (a->ndim > 2 || a->ndim == 0) return gbL_error(L, "expects a 1-D or 2-D array, got %d dimensions", a->ndim);
   int fmt_int = 0;
-  if (fmt && !valid_fmt(fmt, &fmt_int))
-    return gbL_error(L, "fmt must be one printf conversion such as %%.6g or %%d, got '%s'", fmt);
+  char cfmt[FMT_LEN + 3];
+  const char *bad = fmt ? check_fmt(fmt, cfmt, &fmt_int) : NULL;
+  if (bad)
+    return gbL_error(L, "fmt %s, got '%s'", bad, fmt);
   gbL_checkwrite(L, path);
   int64_t rows = a->shape[0], cols = a->ndim == 2 ? a->shape[1] : 1;
   outfile o;
@@ -482,14 +514,14 @@ static int a_savetxt(lua_State *L) {
       p += len + (nl ? 1 : 0);
     }
   }
-  char buf[128];
+  char buf[FMT_BUF];
   for (int64_t i = 0; i < rows && !o.failed; i++) {
     for (int64_t j = 0; j < cols; j++) {
       const char *p = a->data + i * a->strides[0] + (a->ndim == 2 ? j * a->strides[1] : 0);
       int len;
       if (fmt) {
-        if (fmt_int) len = snprintf(buf, sizeof buf, fmt, (long long)gb_get_int(a->dtype, p));
-        else len = snprintf(buf, sizeof buf, fmt, gb_get_double(a->dtype, p));
+        if (fmt_int) len = snprintf(buf, sizeof buf, cfmt, (long long)gb_get_int(a->dtype, p));
+        else len = snprintf(buf, sizeof buf, cfmt, gb_get_double(a->dtype, p));
       } else if (a->dtype == GB_FLOAT64 || a->dtype == GB_FLOAT32) {
         len = snprintf(buf, sizeof buf, a->dtype == GB_FLOAT32 ? "%.9g" : "%.17g", gb_get_double(a->dtype, p));
       } else {

@@ -2,13 +2,17 @@
 ** The matmul kernel on strided operands: every layout BLAS can take without
 ** a copy (row-major, transposed, leading dimension larger than the width),
 ** layouts it cannot (negative and doubled strides), broadcast batches and
-** small and large sizes, each checked against a plain triple loop.
+** small and large sizes, each checked against a plain triple loop.  Big
+** products go to BLAS in row panels: they stop on an interrupt and, with
+** one BLAS thread, have the bits of one dgemm call.
 */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
 #include "check.h"
+#include "ctx.h"
 #include "linalg.h"
 
 /* A float64 matrix view on buf with element strides s0, s1. */
@@ -121,6 +125,78 @@ TEST(factorizations_refuse_nonfinite_input) {
   CHECK(gb_expm(NULL, &o, &a) == GB_ENONFINITE);
 }
 
+
+/* Uniform numbers in [-1, 1) from a fixed LCG. */
+static double *random_matrix(int64_t n, uint64_t seed) {
+  double *p = malloc(sizeof(double) * (size_t)n);
+  for (int64_t i = 0; i < n; i++) {
+    seed = seed * 6364136223846793005u + 1442695040888963407u;
+    p[i] = (double)(seed >> 11) * 0x1p-52 - 1.0;
+  }
+  return p;
+}
+
+/* gb_matmul of a big product (row panels) against one dgemm call on the
+   same operands, a taken as stored (ta 0) or transposed (ta 1); returns
+   the number of elements whose bits differ, *rel the largest difference
+   relative to the sum of |a_iq b_qj| (bounded by k). */
+static int64_t panels_vs_one_call(int64_t n, int64_t k, int64_t m, int ta, double *rel) {
+  const gb_blas_api *api = gb_blas();
+  double *pa = random_matrix(n * k, 1), *pb = random_matrix(k * m, 2);
+  double *pc = malloc(sizeof(double) * (size_t)(n * m)), *pd = malloc(sizeof(double) * (size_t)(n * m));
+  gb_array a = ta ? view(pa, n, k, 1, n) : view(pa, n, k, k, 1);
+  gb_array b = view(pb, k, m, m, 1), c = view(pc, n, m, m, 1);
+  int64_t differ = -1;
+  if (gb_matmul(NULL, &c, &a, &b) == GB_OK) {
+    api->dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, CblasNoTrans, (int)n, (int)m, (int)k,
+               1.0, pa, ta ? (int)n : (int)k, pb, (int)m, 0.0, pd, (int)m);
+    differ = 0;
+    *rel = 0;
+    for (int64_t i = 0; i < n * m; i++) {
+      differ += memcmp(&pc[i], &pd[i], sizeof(double)) != 0;
+      double e = fabs(pc[i] - pd[i]) / (double)k;
+      if (e > *rel) *rel = e;
+    }
+  }
+  free(pa); free(pb); free(pc); free(pd);
+  return differ;
+}
+
+TEST(big_products_in_row_panels_match_one_blas_call) {
+  if (!gb_blas()) return;
+  int threads = gb_blas_threads();
+  /* 1500 x 1500 x 700: panels of 240 rows and a remainder of 60; k = 1500
+     is where OpenBLAS's single- and multi-threaded drivers block k
+     differently, so a panel that took the other driver would show */
+  for (int ta = 0; ta < 2; ta++) {
+    double rel = 1;
+    gb_blas_set_threads(1);
+    int64_t differ = panels_vs_one_call(1500, 1500, 700, ta, &rel);
+    printf("    one BLAS thread, a%s: %lld elements differ\n", ta ? "^T" : "", (long long)differ);
+    CHECK(differ == 0);
+    gb_blas_set_threads(threads);
+    differ = panels_vs_one_call(1500, 1500, 700, ta, &rel);
+    printf("    %d BLAS threads, a%s: %lld elements differ in their last bits, "
+           "by %.2g of k\n", threads, ta ? "^T" : "", (long long)differ, rel);
+    CHECK(differ >= 0 && rel < 1e-15);
+  }
+}
+
+TEST(big_products_stop_on_an_interrupt) {
+  int64_t n = 1024;
+  double *pa = filled(n * n), *pc = calloc((size_t)(n * n), sizeof(double));
+  gb_array a = view(pa, n, n, n, 1), c = view(pc, n, n, n, 1);
+  gb_ctx *ctx = gb_ctx_new();
+  gb_ctx_interrupt(ctx);
+  /* the first panel runs, the flag is seen before the next */
+  CHECK(gb_matmul(ctx, &c, &a, &a) == GB_EINTERRUPTED || !gb_blas());
+  CHECK(pc[(n - 1) * n] == 0);
+  gb_ctx_clear(ctx);
+  CHECK(gb_matmul(ctx, &c, &a, &a) == GB_OK || !gb_blas());
+  gb_ctx_free(ctx);
+  free(pa); free(pc);
+}
+
 int main(void) {
   RUN(small_products_in_every_layout);
   RUN(blas_products_in_every_layout);
@@ -129,5 +205,7 @@ int main(void) {
   RUN(batches_broadcast);
   RUN(shape_and_dtype_mismatches_are_refused);
   RUN(factorizations_refuse_nonfinite_input);
+  RUN(big_products_in_row_panels_match_one_blas_call);
+  RUN(big_products_stop_on_an_interrupt);
   return check_exit();
 }
