@@ -9,36 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrays.h"
 #include "check.h"
 #include "reduce.h"
 
 enum { D0 = 4, D1 = 5, D2 = 6, N = D0 * D1 * D2 };
-
-/* A header on caller memory: shape and strides in elements. */
-static gb_array view(void *data, int dtype, int ndim, const int64_t *shape,
-                     const int64_t *estrides) {
-  gb_array a;
-  size_t es = gb_dtype_size(dtype);
-  a.data = data;
-  a.dtype = dtype;
-  a.ndim = ndim;
-  a.size = 1;
-  for (int i = 0; i < ndim; i++) {
-    a.shape[i] = shape[i];
-    a.strides[i] = estrides[i] * (int64_t)es;
-    a.size *= shape[i];
-  }
-  return a;
-}
-
-/* A C-contiguous header on new zeroed memory (free its data). */
-static gb_array fresh(int dtype, int ndim, const int64_t *shape) {
-  gb_array a;
-  size_t nb;
-  gb_array_init(&a, dtype, ndim, shape, &nb);
-  a.data = calloc(nb ? nb : 1, 1);
-  return a;
-}
 
 static double *at(const gb_array *a, const int64_t *i) {
   char *p = a->data;

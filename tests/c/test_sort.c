@@ -8,38 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrays.h"
 #include "check.h"
 #include "sort.h"
 
 enum { R = 7, C = 9 };
-
-static gb_array view(void *data, int dtype, int ndim, const int64_t *shape,
-                     const int64_t *estrides) {
-  gb_array a;
-  size_t es = gb_dtype_size(dtype);
-  a.data = data;
-  a.dtype = dtype;
-  a.ndim = ndim;
-  a.size = 1;
-  for (int i = 0; i < ndim; i++) {
-    a.shape[i] = shape[i];
-    a.strides[i] = estrides[i] * (int64_t)es;
-    a.size *= shape[i];
-  }
-  return a;
-}
-
-static gb_array fresh(int dtype, int ndim, const int64_t *shape) {
-  gb_array a;
-  size_t nb;
-  gb_array_init(&a, dtype, ndim, shape, &nb);
-  a.data = calloc(nb ? nb : 1, 1);
-  return a;
-}
-
-static char *at(const gb_array *a, int64_t i, int64_t j) {
-  return a->data + i * a->strides[0] + j * a->strides[1];
-}
 
 /* NumPy's order: numbers ascending (-0 equal to 0), NaN after them. */
 static int before(double x, double y) {
@@ -77,12 +50,12 @@ static gb_array input(void) {
 static int64_t get_lane(const gb_array *a, int axis, int64_t fixed, double *lane) {
   int64_t n = a->shape[axis];
   for (int64_t k = 0; k < n; k++)
-    lane[k] = *(double *)(axis ? at(a, fixed, k) : at(a, k, fixed));
+    lane[k] = *(double *)(axis ? at2(a, fixed, k) : at2(a, k, fixed));
   return n;
 }
 
 static char *lane_at(const gb_array *a, int axis, int64_t fixed, int64_t k) {
-  return axis ? at(a, fixed, k) : at(a, k, fixed);
+  return axis ? at2(a, fixed, k) : at2(a, k, fixed);
 }
 
 TEST(sort_and_argsort_match_a_stable_sort) {
@@ -181,14 +154,14 @@ TEST(partition_puts_kth_in_place) {
     brute_argsort(lane, n, perm);
     for (int64_t k = 0; k < n; k++) sorted[k] = lane[perm[k]];
     for (int j = 0; j < 2; j++) {
-      double x = *(double *)at(&v, f, kth[j]);
+      double x = *(double *)at2(&v, f, kth[j]);
       CHECK(isnan(x) ? isnan(sorted[kth[j]]) : x == sorted[kth[j]]);
       for (int64_t k = 0; k < n; k++) {
-        double y = *(double *)at(&v, f, k);
+        double y = *(double *)at2(&v, f, k);
         if (k < kth[j]) CHECK(!before(x, y));
         if (k > kth[j]) CHECK(!before(y, x));
         /* the positions point at the values */
-        CHECK(same(lane[*(int64_t *)at(&ix, f, k) - 1], y));
+        CHECK(same(lane[*(int64_t *)at2(&ix, f, k) - 1], y));
       }
     }
   }

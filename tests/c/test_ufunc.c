@@ -8,25 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrays.h"
 #include "check.h"
 #include "ufunc.h"
-
-/* A header on caller memory: shape and strides in elements. */
-static gb_array view(void *data, int dtype, int ndim, const int64_t *shape,
-                     const int64_t *estrides) {
-  gb_array a;
-  size_t es = gb_dtype_size(dtype);
-  a.data = data;
-  a.dtype = dtype;
-  a.ndim = ndim;
-  a.size = 1;
-  for (int i = 0; i < ndim; i++) {
-    a.shape[i] = shape[i];
-    a.strides[i] = estrides[i] * (int64_t)es;
-    a.size *= shape[i];
-  }
-  return a;
-}
 
 static gb_array scalar(void *data, int dtype) {
   return view(data, dtype, 0, NULL, NULL);
