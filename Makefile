@@ -53,7 +53,7 @@ LIB_OBJ    := $(CORE_OBJ) $(BIND_OBJ) $(INTERP_OBJ)
 C_TESTS    := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/c/test_*.c)))
 C_HELPERS  := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/c/tool_*.c)))
 
-.PHONY: all deps demo test bench bench-deps install clean fuzz check-warnings
+.PHONY: all deps demo test bench bench-deps install clean fuzz fuzz-npy fuzz-api check-warnings
 
 all: $(BUILD)/gibbs $(BUILD)/libgibbs.a $(BUILD)/libgibbs.so $(BUILD)/gibbs.so \
      $(BUILD)/gibbs.pc $(BUILD)/embed-host $(C_TESTS) $(C_HELPERS)
@@ -141,14 +141,24 @@ $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libgibbs.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/c -o $@ $< $(BUILD)/libgibbs.a $(LUA_LIBS) $(LIBS) -lutil
 
-# Fuzzing (clang's libFuzzer) -------------------------------------------------
+# Fuzzing ---------------------------------------------------------------------
+#   make fuzz        both fuzzers below
+#   make fuzz-npy    the .npy reader under clang's libFuzzer, FUZZ_SECONDS (60)
+#   make fuzz-api    tests/fuzz/api.lua on the ASan+UBSan build: FUZZ_CALLS
+#                    calls, or FUZZ_SECONDS (60) seconds; FUZZ_SEED to replay
 
-fuzz: deps
+fuzz: fuzz-npy fuzz-api
+
+fuzz-npy: deps
 	@command -v clang >/dev/null || (apt-get update -qq && apt-get install -y -qq clang)
 	@mkdir -p build/fuzz/corpus
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative/core \
 	  tests/fuzz/fuzz_npy.c native/core/npy.c native/core/ndarray.c native/core/ctx.c native/core/status.c -o build/fuzz/fuzz_npy -lm
 	build/fuzz/fuzz_npy -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus tests/fuzz/corpus_npy
+
+fuzz-api: deps
+	@$(MAKE) --no-print-directory SANITIZE=1 build/asan/gibbs
+	build/asan/gibbs tests/fuzz/api.lua $(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS),--seconds $${FUZZ_SECONDS:-60}) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # Install --------------------------------------------------------------------
 
