@@ -64,7 +64,7 @@ LIB_OBJ    := $(CORE_OBJ) $(BIND_OBJ) $(INTERP_OBJ)
 
 C_TESTS    := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/c/test_*.c)))
 
-.PHONY: all deps demo test bench bench-deps install clean fuzz
+.PHONY: all deps demo test bench bench-deps install clean fuzz fuzz-npy fuzz-api
 
 all: $(BUILD)/gibbs $(BUILD)/libgibbs.a $(BUILD)/libgibbs.so $(BUILD)/gibbs.so \
      $(BUILD)/gibbs.pc $(BUILD)/embed-host $(C_TESTS)
@@ -170,14 +170,24 @@ $(BUILD)/tests/%: tests/c/%.c $(BUILD)/obj/tests/%.d $(BUILD)/libgibbs.a
 -include $(LIB_OBJ:.o=.d) $(BUILD)/obj/interp/main.d $(BUILD)/obj/interp/repl.d \
   $(BUILD)/obj/interp/luamod.d $(BUILD)/obj/embed-host.d $(C_TESTS:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d)
 
-# Fuzzing (clang's libFuzzer) -------------------------------------------------
+# Fuzzing ---------------------------------------------------------------------
+#   make fuzz        both fuzzers below
+#   make fuzz-npy    the .npy reader under clang's libFuzzer, FUZZ_SECONDS (60)
+#   make fuzz-api    tests/fuzz/api.lua on the ASan+UBSan build: FUZZ_CALLS
+#                    calls, or FUZZ_SECONDS (60) seconds; FUZZ_SEED to replay
 
-fuzz: deps
+fuzz: fuzz-npy fuzz-api
+
+fuzz-npy: deps
 	@command -v clang >/dev/null || (apt-get update -qq && apt-get install -y -qq clang)
 	@mkdir -p build/fuzz/corpus
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative/core \
 	  tests/fuzz/fuzz_npy.c native/core/npy.c native/core/ndarray.c native/core/ctx.c native/core/status.c -o build/fuzz/fuzz_npy -lm
 	build/fuzz/fuzz_npy -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus tests/fuzz/corpus_npy
+
+fuzz-api: deps
+	@$(MAKE) --no-print-directory SANITIZE=1 build/asan/gibbs
+	build/asan/gibbs tests/fuzz/api.lua $(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS),--seconds $${FUZZ_SECONDS:-60}) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # Install --------------------------------------------------------------------
 

@@ -132,20 +132,25 @@ static void apply_range(lua_State *L, gb_array *v, int k, int t) {
   lua_Integer hi = range_entry(L, t, 2, step > 0 ? -1 : 1);
   if (step == 0) gbL_error(L, "range step must not be 0");
   int64_t l = lo < 0 ? len + lo + 1 : lo, h = hi < 0 ? len + hi + 1 : hi, count;
+  /* The endpoints are checked before any arithmetic on them, so that
+     extreme integers cannot overflow it. */
   if (step > 0) {
-    count = h >= l ? (h - l) / step + 1 : 0;
-    if (count > 0 ? (l < 1 || h > len) : (l < 1 || l > len + 1 || h < 0))
+    if (h >= l ? (l < 1 || h > len) : (l < 1 || l > len + 1 || h < 0))
       gbL_error(L, "range {%lld, %lld} out of range for axis %d of length %lld",
                 (long long)lo, (long long)hi, k + 1, (long long)len);
+    count = h >= l ? (h - l) / step + 1 : 0;
   } else {
-    count = l >= h ? (l - h) / -step + 1 : 0;
-    if (count > 0 && (l > len || h < 1))
+    if (l >= h && (l > len || h < 1))
       gbL_error(L, "range {%lld, %lld, %lld} out of range for axis %d of length %lld",
                 (long long)lo, (long long)hi, (long long)step, k + 1, (long long)len);
+    count = l >= h ? (int64_t)((uint64_t)(l - h) / (0 - (uint64_t)step)) + 1 : 0;
   }
   if (count > 0) v->data += (l - 1) * v->strides[k];
   v->shape[k] = count;
-  v->strides[k] *= step;
+  /* with one element or none the stride is never used, and step may then
+     be too large to multiply by */
+  int64_t stride;
+  if (!__builtin_mul_overflow(v->strides[k], step, &stride)) v->strides[k] = stride;
 }
 
 /*
