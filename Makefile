@@ -13,9 +13,10 @@ VERSION := $(shell sed -n 's/.*define GIBBS_VERSION "\(.*\)".*/\1/p' interp/gibb
 
 # The build and the tests: the compiler, the libraries, lua5.4 (the embed
 # scripts and the gibbs.so test) and bsdutils (script(1), the REPL's
-# terminal in the tests).
+# terminal in the tests), SUNDIALS (CVODE, the stiff ODE methods) and FFTW
+# (every FFT).
 DEB_PACKAGES := gcc libc6-dev liblua5.4-dev lua5.4 libopenblas-dev liblapacke-dev \
-                libreadline-dev pkg-config bsdutils
+                libreadline-dev pkg-config bsdutils libsundials-dev libfftw3-dev
 BENCH_PACKAGES := python3-numpy python3-scipy python3-sklearn
 
 ifeq ($(SANITIZE),1)
@@ -49,7 +50,10 @@ BASE_CFLAGS := -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -fPIC 
 CORE_INC   := -Inative/core $(BLAS_CFLAGS)
 BIND_INC   := $(CORE_INC) -Inative/lua $(LUA_CFLAGS)
 INTERP_INC := $(BIND_INC) -Iinterp
-LIBS     := -lreadline -lm -fopenmp -ldl -lpthread
+SUNDIALS_LIBS := -lsundials_cvode -lsundials_nvecserial -lsundials_sunmatrixdense \
+                 -lsundials_sunmatrixband -lsundials_sunlinsolband
+FFTW_LIBS := -lfftw3_omp -lfftw3
+LIBS     := $(SUNDIALS_LIBS) $(FFTW_LIBS) -lreadline -lm -fopenmp -ldl -lpthread
 
 CORE_SRC   := $(sort $(wildcard native/core/*.c))
 BIND_SRC   := $(sort $(wildcard native/lua/*.c))
@@ -76,7 +80,7 @@ deps:
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 bench-deps: deps
@@ -85,7 +89,7 @@ bench-deps: deps
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "make bench-deps: installing$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 demo: deps
@@ -179,7 +183,7 @@ $(BUILD)/tests/%: tests/c/%.c $(BUILD)/obj/tests/%.d $(BUILD)/libgibbs.a
 fuzz: fuzz-npy fuzz-api
 
 fuzz-npy: deps
-	@command -v clang >/dev/null || (apt-get update -qq && apt-get install -y -qq clang)
+	@command -v clang >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends clang)
 	@mkdir -p build/fuzz/corpus
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative/core \
 	  tests/fuzz/fuzz_npy.c native/core/npy.c native/core/ndarray.c native/core/ctx.c native/core/status.c -o build/fuzz/fuzz_npy -lm
