@@ -120,7 +120,7 @@ struct gb_ode_stepper {
      When set, after advance() it reports in *roots (nevents flags, +1 rising,
      -1 falling, 0 none) the events whose zero is at step->t1. */
   int (*roots)(gb_ode_stepper *s, int *roots);
-  void (*close)(gb_ode_stepper *s);
+  void (*close)(gb_ode_stepper *s);   /* frees the method's state only */
   const char *failure_reason;   /* static text, for the status message */
   int stiff;                /* AUTO: 1 while in its stiff method */
   void *state;
@@ -130,15 +130,20 @@ int gb_ode_stepper_open(gb_ctx *ctx, gb_ode_stepper *s, const gb_ode_problem *p,
                         const gb_ode_opts *o, gb_ode_stats *stats,
                         double t0, const double *y0, double tend);
 
+/* Calls s->close and frees s->y; safe on a stepper that failed to open. */
+void gb_ode_stepper_close(gb_ode_stepper *s);
+
 /* Per-method openers, dispatched on o->method by gb_ode_stepper_open. */
 int gb_ode_open_rk(gb_ode_stepper *s, double tend);      /* ode_rk.c */
 int gb_ode_open_rodas(gb_ode_stepper *s, double tend);   /* ode_rodas.c */
 int gb_ode_open_cvode(gb_ode_stepper *s, double tend);   /* ode_cvode.c */
 int gb_ode_open_auto(gb_ode_stepper *s, double tend);    /* ode_auto.c */
 
-/* Hairer's initial step (Solving ODEs I, II.4), with its probe clamped to
-   max_step and to the span, so f is never evaluated beyond tend. */
-int gb_ode_initial_step(gb_ode_stepper *s, int order, double tend, double *h);
+/* Hairer's initial step (Solving ODEs I, II.4) for a method of this order,
+   from f0 = f(t, y), with its probe clamped to max_step and to the span, so f
+   is never evaluated beyond tend.  *h is signed. */
+int gb_ode_initial_step(gb_ode_stepper *s, int order, double tend, const double *f0,
+                        double *h);
 /* The error norm of the explicit pairs: RMS of err_i / (atol_i + rtol
    max(|y_i|, |ynew_i|)). */
 double gb_ode_error_norm(const gb_ode_opts *o, size_t n, const double *err,
