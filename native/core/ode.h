@@ -104,7 +104,8 @@ struct gb_ode_stepper {
   gb_ctx *ctx;
   gb_ode_stats *stats;      /* counted by the stepper */
   double t;                 /* time of y */
-  double *y;                /* current state, length n (stepper-owned) */
+  double *y;                /* current state, length n (allocated by
+                               gb_ode_stepper_open, freed by _close) */
   double h;                 /* signed size of the next attempt */
   /* Take one accepted step towards tend, never past it (integration may be
      backwards: tend < t).  On GB_OK, t and y are the new point and step
