@@ -28,7 +28,7 @@ print("solve A x = {1, 2}:", linalg.solve(A, {1, 2}))
 
 section("rng: reproducible streams")
 local g = rng.new(42)
-local z = g:normal(100000)
+local z = g:standard_normal(100000)
 print(("100000 normal draws: mean %.4f, std %.4f"):format(z:mean(), z:std()))
 
 section("special and stats: functions and distributions")
@@ -39,8 +39,8 @@ local D, p = stats.ks_test(z, stats.normal())
 print(("those normal draws against N(0, 1): KS D = %.4f, p = %.3f"):format(D, p))
 
 section("entropy: information in data")
-local x1 = g:normal(20000)
-local y1 = 0.6 * x1 + 0.8 * g:normal(20000)
+local x1 = g:standard_normal(20000)
+local y1 = 0.6 * x1 + 0.8 * g:standard_normal(20000)
 print(("KSG mutual information %.4f nats (exact %.4f)"):format(entropy.ksg(x1, y1),
       -0.5 * math.log(1 - 0.36)))
 print(("entropy of N(0,1) from 20000 draws %.4f (exact %.4f)"):format(entropy.knn(x1),

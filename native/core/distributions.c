@@ -417,10 +417,57 @@ static int64_t binomial_draw(gb_rng *g, const binomial *B) {
   return (int64_t)(B->flip ? B->n - k : k);
 }
 
+/* von Mises by Best and Fisher's wrapped-Cauchy envelope (Appl. Stat. 28,
+   1979); near-uniform for tiny kappa, a wrapped normal for huge kappa where
+   the envelope's arithmetic cancels.  Result in [-pi, pi). */
+static double vonmises_draw(gb_rng *g, double mu, double kappa) {
+  double x;
+  if (kappa < 1e-8) {
+    x = M_PI * (2 * gb_rng_uniform(g) - 1);
+  } else if (kappa > 1e6) {
+    x = normal_draw(g) / sqrt(kappa);
+  } else {
+    double s;
+    if (kappa < 1e-5) {
+      s = 1 / kappa + kappa;
+    } else {
+      double r = 1 + sqrt(1 + 4 * kappa * kappa);
+      double rho = (r - sqrt(2 * r)) / (2 * kappa);
+      s = (1 + rho * rho) / (2 * rho);
+    }
+    double w;
+    for (;;) {
+      double z = cos(M_PI * gb_rng_uniform(g));
+      w = (1 + s * z) / (s + z);
+      double y = kappa * (s - w), v = gb_rng_uniform_pos(g);
+      if (y * (2 - y) - v >= 0 || gb_dlog(y / v) + 1 - y >= 0) break;
+    }
+    x = acos(fmax(-1.0, fmin(1.0, w)));
+    if (gb_rng_uniform(g) < 0.5) x = -x;
+  }
+  x = fmod(x + mu + M_PI, 2 * M_PI);
+  if (x < 0) x += 2 * M_PI;
+  return x - M_PI;
+}
+
+/* Zipf by Devroye's rejection from the continuous Pareto (Non-Uniform Random
+   Variate Generation, X.6.1); a > 1. */
+static int64_t zipf_draw(gb_rng *g, double a) {
+  double am1 = a - 1, b = pow(2.0, am1);
+  for (;;) {
+    double u = gb_rng_uniform_pos(g), v = gb_rng_uniform(g);
+    double x = floor(pow(u, -1 / am1));
+    if (!(x >= 1) || x >= 9.2e18) continue;
+    double t = pow(1 + 1 / x, am1);
+    if (v * x * (t - 1) / (b - 1) <= t / b) return (int64_t)x;
+  }
+}
+
 /* Filling arrays ------------------------------------------------------------------------- */
 
 int gb_dist_is_integer(int dist) {
-  return dist == GB_D_POISSON || dist == GB_D_BINOMIAL || dist == GB_D_GEOMETRIC;
+  return dist == GB_D_POISSON || dist == GB_D_BINOMIAL || dist == GB_D_GEOMETRIC ||
+         dist == GB_D_ZIPF;
 }
 
 static int64_t geometric_draw(gb_rng *g, double p, double logq) {
@@ -471,6 +518,19 @@ static int fill_double(gb_ctx *ctx, gb_rng *g, int dist, const double *par, doub
         o[i] = (gb_rng_next(g) >> 63) ? p0 - p1 * e : p0 + p1 * e;
       }
       return GB_OK;
+    case GB_D_GUMBEL: FILL(p0 - p1 * gb_dlog(exponential_draw(g)));
+    case GB_D_WEIBULL:
+      if (p0 == 0) { FILL(0.0); }
+      FILL(pow(exponential_draw(g), 1 / p0));
+    case GB_D_PARETO: FILL(expm1(exponential_draw(g) / p0));
+    case GB_D_F:
+      for (int64_t i = 0; i < n; i++) {
+        if (INTERRUPTED(i)) return GB_EINTERRUPTED;
+        double num = 2.0 * gb_rand_gamma(g, 0.5 * p0) / p0;   /* draws in a fixed order */
+        o[i] = num / (2.0 * gb_rand_gamma(g, 0.5 * p1) / p1);
+      }
+      return GB_OK;
+    case GB_D_VONMISES: FILL(vonmises_draw(g, p0, p1));
     default: return GB_EINVAL;
   }
 }
@@ -491,6 +551,7 @@ static int fill_integer(gb_ctx *ctx, gb_rng *g, int dist, const double *par, int
       double logq = gb_dlog1p(-par[0]);
       FILL(geometric_draw(g, par[0], logq));
     }
+    case GB_D_ZIPF: FILL(zipf_draw(g, par[0]));
     default: return GB_EINVAL;
   }
 }
@@ -510,6 +571,12 @@ static int valid(int dist, const double *par) {
     case GB_D_POISSON: return p0 >= 0 && p0 <= 1e18;
     case GB_D_BINOMIAL: return p0 >= 0 && p0 <= 9.2e18 && p0 == floor(p0) && p1 >= 0 && p1 <= 1;
     case GB_D_GEOMETRIC: return p0 > 0 && p0 <= 1;
+    case GB_D_GUMBEL: return isfinite(p0) && isfinite(p1) && p1 >= 0;
+    case GB_D_WEIBULL: return isfinite(p0) && p0 >= 0;
+    case GB_D_PARETO: return isfinite(p0) && p0 > 0;
+    case GB_D_F: return isfinite(p0) && p0 > 0 && isfinite(p1) && p1 > 0;
+    case GB_D_VONMISES: return isfinite(p0) && isfinite(p1) && p1 >= 0;
+    case GB_D_ZIPF: return isfinite(p0) && p0 > 1;
     default: return 0;
   }
 }
@@ -519,6 +586,59 @@ int gb_rand_fill(gb_ctx *ctx, gb_rng *g, int dist, const double *par, void *out,
   need_tables();
   if (gb_dist_is_integer(dist)) return fill_integer(ctx, g, dist, par, out, n);
   return fill_double(ctx, g, dist, par, out, n);
+}
+
+int gb_rand_fill_float(gb_ctx *ctx, gb_rng *g, int dist, const double *par, float *out, int64_t n) {
+  if (dist < 0 || dist >= GB_D_NDIST || gb_dist_is_integer(dist) || !valid(dist, par))
+    return GB_EINVAL;
+  need_tables();
+  if (dist == GB_D_UNIFORM) {
+    float lo = (float)par[0], hi = (float)par[1];
+    double width = par[1] - par[0];
+    float top = hi > lo ? nextafterf(hi, -INFINITY) : lo;
+    for (int64_t i = 0; i < n; i++) {
+      if (INTERRUPTED(i)) return GB_EINTERRUPTED;
+      float u = (float)(gb_rng_next(g) >> 40) * 0x1p-24f;
+      float v = (float)(par[0] + width * u);
+      out[i] = v < lo ? lo : v > top ? top : v;
+    }
+    return GB_OK;
+  }
+  double block[1024];
+  for (int64_t i = 0; i < n; i += 1024) {
+    int64_t m = n - i < 1024 ? n - i : 1024;
+    int st = fill_double(ctx, g, dist, par, block, m);
+    if (st != GB_OK) return st;
+    if (gb_interrupted(ctx)) return GB_EINTERRUPTED;
+    for (int64_t j = 0; j < m; j++) out[i + j] = (float)block[j];
+  }
+  return GB_OK;
+}
+
+int gb_rand_multinomial(gb_ctx *ctx, gb_rng *g, int64_t ntrials, const double *p, int64_t k,
+                        int64_t *out, int64_t m) {
+  if (ntrials < 0 || k < 1) return GB_EINVAL;
+  need_tables();
+  for (int64_t r = 0; r < m; r++) {
+    int64_t left = ntrials, *row = out + r * k;
+    double mass = 1.0;
+    if (INTERRUPTED(r)) return GB_EINTERRUPTED;
+    for (int64_t j = 0; j < k - 1; j++) {
+      double q = mass > 0 ? p[j] / mass : 1.0;
+      q = q < 0 ? 0 : q > 1 ? 1 : q;
+      int64_t x = 0;
+      if (left > 0 && q > 0) {
+        binomial B;
+        binomial_init(&B, (double)left, q);
+        x = binomial_draw(g, &B);
+      }
+      row[j] = x;
+      left -= x;
+      mass -= p[j];
+    }
+    row[k - 1] = left;
+  }
+  return GB_OK;
 }
 
 /* Categorical ----------------------------------------------------------------------------- */

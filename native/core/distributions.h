@@ -55,6 +55,12 @@ typedef enum gb_dist {
   GB_D_POISSON,        /* lam     -> int64   */
   GB_D_BINOMIAL,       /* n, p    -> int64   */
   GB_D_GEOMETRIC,      /* p       -> int64   */
+  GB_D_GUMBEL,         /* loc, scale         */
+  GB_D_WEIBULL,        /* a (shape; scale 1) */
+  GB_D_PARETO,         /* a (Pareto II / Lomax, as NumPy) */
+  GB_D_F,              /* dfnum, dfden       */
+  GB_D_VONMISES,       /* mu, kappa          */
+  GB_D_ZIPF,           /* a > 1   -> int64   */
   GB_D_NDIST
 } gb_dist;
 
@@ -63,6 +69,17 @@ int gb_dist_is_integer(int dist);
 
 /* Fill out[0..n) (double or int64_t, see gb_dist_is_integer). */
 int gb_rand_fill(gb_ctx *ctx, gb_rng *g, int dist, const double *par, void *out, int64_t n);
+/* The same as float32, for a continuous distribution: the float64 draws
+   rounded, except the uniform, which takes 24 random bits so that a draw
+   stays strictly below hi (a rounded double reaches 1.0 about 3 times in
+   10^8 draws, and -log(-log(u)) is then infinite). */
+int gb_rand_fill_float(gb_ctx *ctx, gb_rng *g, int dist, const double *par, float *out, int64_t n);
+
+/* Multinomial: m draws of counts over k categories summing to ntrials, by
+   conditional binomials; p[] non-negative summing to 1 (up to rounding).
+   out is m x k. */
+int gb_rand_multinomial(gb_ctx *ctx, gb_rng *g, int64_t ntrials, const double *p, int64_t k,
+                        int64_t *out, int64_t m);
 
 /*
 ** Categorical draws from k non-negative weights w (finite, positive sum):

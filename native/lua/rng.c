@@ -2,7 +2,7 @@
 ** Module rng: random number generators and distributions.
 **
 **   local g = rng.new(seed)     a generator (xoshiro256++, see core/rng.h)
-**   g:normal(shape [, mean, std])  ...  every method draws from g
+**   g:normal(mean, std, shape)  ...  every method draws from g
 **   rng.normal(...)  ...        the same functions on the default generator
 **
 ** A generator is a userdata "gibbs.rng" holding a gb_rng.  Methods are
@@ -11,9 +11,11 @@
 ** neither path looks anything up beyond its own arguments.  Other bindings that draw numbers
 ** find the default generator in the registry under GBL_RNG_DEFAULT.
 **
-** Draws without a shape return a Lua number (an integer for integer-valued
-** distributions); with a shape (an integer or a table), a float64 or int64
-** array filled in C order from one stream.
+** Arguments follow NumPy's Generator: the distribution's parameters first,
+** then the shape, then an options table ({dtype = "float32"}).  Draws
+** without a shape return a Lua number (an integer for integer-valued
+** distributions); with a shape (an integer or a table), a float64, float32
+** or int64 array filled in C order from one stream.
 */
 #include <math.h>
 #include <stdarg.h>
@@ -183,80 +185,171 @@ static void checkweights(lua_State *L, double *w, int64_t k, const char *what, i
 
 /* Distributions with scalar parameters --------------------------------------------- */
 
-/* One draw (no shape at shapeidx) or an array of them. */
+/* Is the value at idx an options table rather than a shape?  A shape table
+   is a sequence; options have the key dtype. */
+static int isopts(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TTABLE || gbL_testarray(L, idx)) return 0;
+  int has = lua_getfield(L, idx, "dtype") != LUA_TNIL;
+  lua_pop(L, 1);
+  return has;
+}
+
+/* The dtype of a draw from the options at idx: "float64" (default) or
+   "float32" for continuous distributions, int64 for integer ones. */
+static int drawdtype(lua_State *L, int idx, int isint) {
+  static const char *const known[] = {"dtype", NULL};
+  static const char *const names[] = {"float64", "float32", NULL};
+  if (!gbL_opts(L, idx, known)) return isint ? GB_INT64 : GB_FLOAT64;
+  if (isint) {
+    const char *d = gbL_optstr(L, idx, "dtype", "int64");
+    if (strcmp(d, "int64") != 0)
+      gbL_error(L, "option dtype must be 'int64' for an integer distribution, got '%s'", d);
+    return GB_INT64;
+  }
+  return gbL_optenum(L, idx, "dtype", "float64", names) == 1 ? GB_FLOAT32 : GB_FLOAT64;
+}
+
+/*
+** One draw (no shape at shapeidx) or an array of them, NumPy's order: the
+** parameters, then the shape, then an options table {dtype = ...} (which
+** may also stand in the shape's place).
+*/
 static int draw(lua_State *L, gb_rng *g, int dist, const double *par, int shapeidx) {
   int64_t shape[GB_MAXDIM];
-  int nd = optshape(L, shapeidx, shape);
   int isint = gb_dist_is_integer(dist);
-  int st;
+  int nd, st;
+  if (isopts(L, shapeidx)) {
+    nd = -1;
+    if (!lua_isnoneornil(L, shapeidx + 1))
+      gbL_error(L, "nothing may follow the options table (argument #%d)", shapeidx + 1);
+  } else {
+    nd = optshape(L, shapeidx, shape);
+    shapeidx++;
+  }
+  int dtype = drawdtype(L, shapeidx, isint);
   if (nd < 0) {
     if (isint) {
       int64_t v;
       st = gb_rand_fill(gbL_ctx(L), g, dist, par, &v, 1);
       lua_pushinteger(L, (lua_Integer)v);
+    } else if (dtype == GB_FLOAT32) {
+      float v;
+      st = gb_rand_fill_float(gbL_ctx(L), g, dist, par, &v, 1);
+      lua_pushnumber(L, v);
     } else {
       double v;
       st = gb_rand_fill(gbL_ctx(L), g, dist, par, &v, 1);
       lua_pushnumber(L, v);
     }
   } else {
-    gb_array *a = newresult(L, isint ? GB_INT64 : GB_FLOAT64, nd, shape);
-    st = gb_rand_fill(gbL_ctx(L), g, dist, par, a->data, a->size);
+    gb_array *a = newresult(L, dtype, nd, shape);
+    st = dtype == GB_FLOAT32 ? gb_rand_fill_float(gbL_ctx(L), g, dist, par, (float *)a->data, a->size)
+                             : gb_rand_fill(gbL_ctx(L), g, dist, par, a->data, a->size);
   }
   if (st != GB_OK) status_error(L, st);
   return 1;
 }
 
-/* g:uniform(shape [, lo, hi]) */
+/* g:uniform([lo [, hi [, shape [, opts]]]]) */
 static int uniform_impl(lua_State *L, gb_rng *g, int a) {
-  if (lua_gettop(L) < a) {
-    lua_pushnumber(L, gb_rng_uniform(g));
-    return 1;
-  }
   double par[2];
-  par[0] = checkfinite(L, optnum(L, a + 1, "lo", 0), "lo");
-  par[1] = checkfinite(L, optnum(L, a + 2, "hi", 1), "hi");
+  par[0] = checkfinite(L, optnum(L, a, "lo", 0), "lo");
+  par[1] = checkfinite(L, optnum(L, a + 1, "hi", 1), "hi");
   if (par[0] > par[1]) gbL_error(L, "lo (%g) must not exceed hi (%g)", par[0], par[1]);
   if (!isfinite(par[1] - par[0])) gbL_error(L, "the range [%g, %g) is too wide", par[0], par[1]);
+  return draw(L, g, GB_D_UNIFORM, par, a + 2);
+}
+
+/* g:random([shape [, opts]]): uniform on [0, 1) */
+static int random_impl(lua_State *L, gb_rng *g, int a) {
+  double par[2] = {0, 1};
   return draw(L, g, GB_D_UNIFORM, par, a);
 }
 
-/* g:normal(shape [, mean, std]) */
+/* g:normal([mean [, std [, shape [, opts]]]]) */
 static int normal_impl(lua_State *L, gb_rng *g, int a) {
-  if (lua_gettop(L) < a) {
-    lua_pushnumber(L, gb_rand_normal(g));
-    return 1;
-  }
   double par[2];
-  par[0] = checkfinite(L, optnum(L, a + 1, "mean", 0), "mean");
-  par[1] = checkscale(L, optnum(L, a + 2, "std", 1), "std");
+  par[0] = checkfinite(L, optnum(L, a, "mean", 0), "mean");
+  par[1] = checkscale(L, optnum(L, a + 1, "std", 1), "std");
+  return draw(L, g, GB_D_NORMAL, par, a + 2);
+}
+
+/* g:standard_normal([shape [, opts]]) */
+static int standard_normal_impl(lua_State *L, gb_rng *g, int a) {
+  double par[2] = {0, 1};
   return draw(L, g, GB_D_NORMAL, par, a);
 }
 
-/* g:exponential(shape [, scale]) */
+/* g:exponential([scale [, shape [, opts]]]) */
 static int exponential_impl(lua_State *L, gb_rng *g, int a) {
   double par[2] = {0, 0};
-  par[0] = checkscale(L, optnum(L, a + 1, "scale", 1), "scale");
-  return draw(L, g, GB_D_EXPONENTIAL, par, a);
+  par[0] = checkscale(L, optnum(L, a, "scale", 1), "scale");
+  return draw(L, g, GB_D_EXPONENTIAL, par, a + 1);
 }
 
-/* g:lognormal(shape [, mean, sigma]) */
+/* g:lognormal([mean [, sigma [, shape [, opts]]]]) */
 static int lognormal_impl(lua_State *L, gb_rng *g, int a) {
   double par[2];
-  par[0] = checkfinite(L, optnum(L, a + 1, "mean", 0), "mean");
-  par[1] = checkscale(L, optnum(L, a + 2, "sigma", 1), "sigma");
-  return draw(L, g, GB_D_LOGNORMAL, par, a);
+  par[0] = checkfinite(L, optnum(L, a, "mean", 0), "mean");
+  par[1] = checkscale(L, optnum(L, a + 1, "sigma", 1), "sigma");
+  return draw(L, g, GB_D_LOGNORMAL, par, a + 2);
 }
 
-/* g:laplace(shape [, loc, scale]) */
+/* g:laplace([loc [, scale [, shape [, opts]]]]) */
 static int laplace_impl(lua_State *L, gb_rng *g, int a) {
   double par[2];
-  par[0] = checkfinite(L, optnum(L, a + 1, "loc", 0), "loc");
-  par[1] = checkscale(L, optnum(L, a + 2, "scale", 1), "scale");
-  return draw(L, g, GB_D_LAPLACE, par, a);
+  par[0] = checkfinite(L, optnum(L, a, "loc", 0), "loc");
+  par[1] = checkscale(L, optnum(L, a + 1, "scale", 1), "scale");
+  return draw(L, g, GB_D_LAPLACE, par, a + 2);
 }
 
-/* g:standard_cauchy(shape) */
+/* g:gumbel([loc [, scale [, shape [, opts]]]]) */
+static int gumbel_impl(lua_State *L, gb_rng *g, int a) {
+  double par[2];
+  par[0] = checkfinite(L, optnum(L, a, "loc", 0), "loc");
+  par[1] = checkscale(L, optnum(L, a + 1, "scale", 1), "scale");
+  return draw(L, g, GB_D_GUMBEL, par, a + 2);
+}
+
+/* g:weibull(a [, shape [, opts]]) */
+static int weibull_impl(lua_State *L, gb_rng *g, int a) {
+  double par[2] = {0, 0};
+  par[0] = checkscale(L, checknum(L, a, "a"), "a");
+  return draw(L, g, GB_D_WEIBULL, par, a + 1);
+}
+
+/* g:pareto(a [, shape [, opts]]) */
+static int pareto_impl(lua_State *L, gb_rng *g, int a) {
+  double par[2] = {0, 0};
+  par[0] = checkpositive(L, checknum(L, a, "a"), "a");
+  return draw(L, g, GB_D_PARETO, par, a + 1);
+}
+
+/* g:f(dfnum, dfden [, shape [, opts]]) */
+static int f_impl(lua_State *L, gb_rng *g, int a) {
+  double par[2];
+  par[0] = checkpositive(L, checknum(L, a, "dfnum"), "dfnum");
+  par[1] = checkpositive(L, checknum(L, a + 1, "dfden"), "dfden");
+  return draw(L, g, GB_D_F, par, a + 2);
+}
+
+/* g:vonmises(mu, kappa [, shape [, opts]]) */
+static int vonmises_impl(lua_State *L, gb_rng *g, int a) {
+  double par[2];
+  par[0] = checkfinite(L, checknum(L, a, "mu"), "mu");
+  par[1] = checkscale(L, checknum(L, a + 1, "kappa"), "kappa");
+  return draw(L, g, GB_D_VONMISES, par, a + 2);
+}
+
+/* g:zipf(a [, shape]) */
+static int zipf_impl(lua_State *L, gb_rng *g, int a) {
+  double par[2] = {0, 0};
+  par[0] = checknum(L, a, "a");
+  if (!(par[0] > 1) || !isfinite(par[0])) gbL_error(L, "a must be finite and > 1, got %g", par[0]);
+  return draw(L, g, GB_D_ZIPF, par, a + 1);
+}
+
+/* g:standard_cauchy([shape [, opts]]) */
 static int standard_cauchy_impl(lua_State *L, gb_rng *g, int a) {
   double par[2] = {0, 0};
   return draw(L, g, GB_D_CAUCHY, par, a);
@@ -581,6 +674,32 @@ static int dirichlet_impl(lua_State *L, gb_rng *g, int a) {
   return 1;
 }
 
+/* g:multinomial(n, pvals [, shape]): counts over the categories, shape + {k};
+   as NumPy, the last probability is whatever the others leave. */
+static int multinomial_impl(lua_State *L, gb_rng *g, int a) {
+  int64_t shape[GB_MAXDIM];
+  int64_t n = checkint(L, a, "n");
+  if (n < 0 || n > ((int64_t)1 << 53))
+    gbL_error(L, "n must be between 0 and 2^53, got %lld", (long long)n);
+  int nd = optshape(L, a + 2, shape);     /* before pvals pushes its array */
+  gb_array *pv = gbL_checkvector(L, a + 1, "pvals");
+  int64_t k = pv->size;
+  const double *p = (const double *)pv->data;
+  double head = 0;
+  if (k == 0) gbL_error(L, "pvals must not be empty");
+  for (int64_t i = 0; i < k; i++) {
+    if (!(p[i] >= 0) || !isfinite(p[i]))
+      gbL_error(L, "pvals[%lld] must be finite and >= 0, got %g", (long long)(i + 1), p[i]);
+    if (i < k - 1) head += p[i];
+  }
+  if (head > 1 + 1e-12) gbL_error(L, "pvals[1..%lld] sum to %.17g, more than 1", (long long)(k - 1), head);
+  nd = appendaxis(L, nd, shape, k);
+  gb_array *r = newresult(L, GB_INT64, nd, shape);
+  int st = gb_rand_multinomial(gbL_ctx(L), g, n, p, k, (int64_t *)r->data, r->size / k);
+  if (st != GB_OK) status_error(L, st);
+  return 1;
+}
+
 /* Generators ------------------------------------------------------------------------------ */
 
 static gb_rng *newgen(lua_State *L) {
@@ -686,8 +805,9 @@ static int gen_tostring(lua_State *L) {
 /* Every function that is both a method g:name and a module function
    rng.name acting on the default generator. */
 #define RNG_FUNCS(X)                                                         \
-  X(uniform) X(normal) X(exponential) X(lognormal) X(laplace)                \
-  X(standard_cauchy) X(gamma) X(beta) X(chisquare) X(standard_t)            \
+  X(uniform) X(random) X(normal) X(standard_normal) X(exponential)          \
+  X(lognormal) X(laplace) X(gumbel) X(weibull) X(pareto) X(f) X(vonmises)    \
+  X(zipf) X(multinomial) X(standard_cauchy) X(gamma) X(beta) X(chisquare) X(standard_t)            \
   X(poisson) X(binomial) X(geometric) X(integers) X(categorical) X(choice)   \
   X(permutation) X(shuffle) X(multivariate_normal) X(dirichlet) X(spawn)     \
   X(jump) X(state) X(set_state)

@@ -155,7 +155,7 @@ T.test("long runs, folded in pieces on all threads, give the one-thread answer",
   -- parallel and combined in order; shorter ones are folded on one thread
   local P = 1048576
   local n = 5 * P + 123
-  local a = rng.new(5):normal(n)
+  local a = rng.new(5):standard_normal(n)
   local sum, mx = 0, -math.huge
   for lo = 1, n, P do
     local piece = a[{{lo, math.min(lo + P - 1, n)}}]
@@ -189,7 +189,7 @@ T.test("large folds along an axis, split in slabs on all threads, give the one-t
   -- 2100 x 2100 is above the 4 * 2^20 elements where slabs along a kept
   -- axis are folded in parallel; the half-size views below are folded on
   -- one thread, visiting each output's inputs in the same order
-  local m = rng.new(6):normal({2100, 2100})
+  local m = rng.new(6):standard_normal({2100, 2100})
   local left, top = m[{":", {1, 1050}}], m[{{1, 1000}, ":"}]
   local function same(whole, part, what)
     local w, p = whole:totable(), part:totable()

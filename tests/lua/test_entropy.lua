@@ -85,7 +85,7 @@ T.test("entropy.permutation: Bandt-Pompe example, monotone and white noise", fun
   T.near(entropy.permutation(s, {order = 3, base = 2}), 1.5219281, 1e-7)
   T.eq(entropy.permutation(array.range(1, 100)), 0)
   T.eq(entropy.permutation(array.range(100, 1, -1), {order = 5}), 0)
-  local noise = rng.new(1):normal(200000)
+  local noise = rng.new(1):standard_normal(200000)
   local h = entropy.permutation(noise, {order = 4, normalize = true})
   T.ok(h > 0.999 and h <= 1, "white noise: normalised " .. h)
   -- ties are broken by time: a constant series is one pattern
@@ -114,13 +114,13 @@ end)
 T.test("entropy.knn: Kozachenko-Leonenko within its error at n = 10^4", function()
   local g = rng.new(11)
   local n = 10000
-  T.near(entropy.knn(g:normal(n)), 1.4189385, 0, 0.04, "N(0, 1)")
-  T.near(entropy.knn(g:uniform(n, 0, 2)), 0.6931472, 0, 0.04, "uniform[0, 2]")
-  T.near(entropy.knn(g:exponential(n)), 1, 0, 0.04, "exponential(1)")
+  T.near(entropy.knn(g:standard_normal(n)), 1.4189385, 0, 0.04, "N(0, 1)")
+  T.near(entropy.knn(g:uniform(0, 2, n)), 0.6931472, 0, 0.04, "uniform[0, 2]")
+  T.near(entropy.knn(g:exponential(1, n)), 1, 0, 0.04, "exponential(1)")
   local X = g:multivariate_normal({0, 0, 0}, C, n)
   T.near(entropy.knn(X), 5.4992689, 0, 0.06, "3-D Gaussian, max norm")
   T.near(entropy.knn(X, {norm = "euclidean"}), 5.4992689, 0, 0.06, "3-D Gaussian, Euclidean")
-  T.near(entropy.knn(g:normal(n), {base = 2}), 1.4189385 / LN2, 0, 0.06, "bits")
+  T.near(entropy.knn(g:standard_normal(n), {base = 2}), 1.4189385 / LN2, 0, 0.06, "bits")
 end)
 
 T.test("entropy.ksg: KSG 1 and 2 and the conditional form within their error", function()
@@ -128,8 +128,8 @@ T.test("entropy.ksg: KSG 1 and 2 and the conditional form within their error", f
   local n = 10000
   for _, rho in ipairs{0.5, 0.9} do
     local want = -0.5 * math.log(1 - rho * rho)
-    local x = g:normal(n)
-    local y = x * rho + g:normal(n) * math.sqrt(1 - rho * rho)
+    local x = g:standard_normal(n)
+    local y = x * rho + g:standard_normal(n) * math.sqrt(1 - rho * rho)
     T.near(entropy.ksg(x, y), want, 0, 0.03, "KSG 1, rho " .. rho)
     T.near(entropy.ksg(x, y, {algorithm = 2}), want, 0, 0.03, "KSG 2, rho " .. rho)
   end
@@ -145,14 +145,14 @@ T.test("entropy.ksg: KSG 1 and 2 and the conditional form within their error", f
   T.near(entropy.ksg_cmi(x, y, z, {algorithm = 2, k = 8}), 0.3568832 + 0.008, 0, 0.02,
          "I(x; y | z), algorithm 2, k = 8")
   -- x and y depend on each other only through z
-  local zz = g:normal(n)
-  local xi, yi = zz + g:normal(n), zz * 2 + g:normal(n)
+  local zz = g:standard_normal(n)
+  local xi, yi = zz + g:standard_normal(n), zz * 2 + g:standard_normal(n)
   T.near(entropy.ksg(xi, yi), -0.5 * math.log(1 - 0.4), 0, 0.03, "I(x; y) without z")
   T.near(entropy.ksg_cmi(xi, yi, zz), 0, 0, 0.02, "I(x; y | z) = 0, algorithm 1")
   T.near(entropy.ksg_cmi(xi, yi, zz, {algorithm = 2, k = 8}), 0, 0, 0.02,
          "I(x; y | z) = 0, algorithm 2")
   -- independent variables give about 0
-  T.near(entropy.ksg(g:normal(n), g:normal(n)), 0, 0, 0.02, "independent")
+  T.near(entropy.ksg(g:standard_normal(n), g:standard_normal(n)), 0, 0, 0.02, "independent")
 end)
 
 T.test("entropy.ksg_cmi: both algorithms equal a brute-force NumPy version on the same data", function()
@@ -202,16 +202,16 @@ T.test("entropy: information dynamics (transfer entropy, AIS, entropy rate)", fu
   T.near(entropy.active_information(alt, {base = 2}), 1, 1e-3)   -- 50 and 49 of each
   -- continuous: x[t+1] = 0.8 y[t] + 0.6 e: TE y -> x = -log(1 - 0.64)/2
   local n = 10000
-  local y = g:normal(n)
+  local y = g:standard_normal(n)
   local x = array.zeros(n)
-  x[{{2, n}}] = y[{{1, n - 1}}] * 0.8 + g:normal(n - 1) * 0.6
+  x[{{2, n}}] = y[{{1, n - 1}}] * 0.8 + g:standard_normal(n - 1) * 0.6
   T.near(entropy.transfer_ksg(y, x), -0.5 * math.log(0.36), 0, 0.03, "TE y -> x")
   T.near(entropy.transfer_ksg(x, y), 0, 0, 0.02, "TE x -> y")
   T.near(entropy.transfer_ksg(y, x, {algorithm = 2, k = 8}), -0.5 * math.log(0.36), 0, 0.03,
          "TE y -> x, algorithm 2")
   -- AR(1) with coefficient 0.9: I(x_{t+1}; x_t) = -log(1 - 0.81)/2
   local ar = {0}
-  local e = g:normal(n):totable()
+  local e = g:standard_normal(n):totable()
   for t = 2, n do ar[t] = 0.9 * ar[t - 1] + e[t] end
   T.near(entropy.active_information_ksg(ar), -0.5 * math.log(0.19), 0, 0.04, "AIS of AR(1)")
 end)
@@ -221,7 +221,7 @@ T.test("entropy: sample and approximate entropy", function()
   T.near(entropy.sample_entropy(s), F.regularity.sample, 1e-12, 0, "vs NumPy, brute force")
   T.near(entropy.approximate_entropy(s), F.regularity.approximate, 1e-12, 0, "vs NumPy")
   -- white noise: SampEn(2, 0.2 sd) -> -log P(|x - y| <= 0.2 sd) = -log erf(0.1)
-  local w = rng.new(22):normal(20000)
+  local w = rng.new(22):standard_normal(20000)
   T.near(entropy.sample_entropy(w), -math.log(special.erf(0.1)), 0, 0.05)
   -- a periodic series is perfectly regular
   local p = {}
@@ -239,7 +239,7 @@ T.test("entropy: Jensen-Shannon statistical complexity", function()
   local h0, c0 = entropy.complexity(array.range(1, 500), {order = 4})
   T.eq(h0, 0)
   T.eq(c0, 0)
-  local h1, c1 = entropy.complexity(rng.new(23):normal(200000), {order = 4})
+  local h1, c1 = entropy.complexity(rng.new(23):standard_normal(200000), {order = 4})
   T.ok(h1 > 0.999 and c1 < 0.002, "white noise: H near 1, C near 0")
 end)
 
@@ -260,27 +260,27 @@ T.test("entropy: kNN divergence and mixed MI", function()
   -- N(0,1) against N(0.5, 1.5^2): log 1.5 + (1 + 0.25)/(2 * 2.25) - 1/2
   local g = rng.new(24)
   local want = math.log(1.5) + 1.25 / 4.5 - 0.5
-  T.near(entropy.knn_kl(g:normal(10000), g:normal(10000) * 1.5 + 0.5), want, 0, 0.03)
-  T.near(entropy.knn_kl(g:normal(10000), g:normal(10000)), 0, 0, 0.03)
+  T.near(entropy.knn_kl(g:standard_normal(10000), g:standard_normal(10000) * 1.5 + 0.5), want, 0, 0.03)
+  T.near(entropy.knn_kl(g:standard_normal(10000), g:standard_normal(10000)), 0, 0, 0.03)
   -- class c in {1, 2} equiprobable, x ~ N(c, 1): MI from numerical integration
   local c = g:integers(1, 2, 10000)
-  local x = g:normal(10000) + c
+  local x = g:standard_normal(10000) + c
   T.near(entropy.mixed_mi(x, c), 0.1114215, 0, 0.02)
-  T.near(entropy.mixed_mi(g:normal(10000), c), 0, 0, 0.02, "independent")
+  T.near(entropy.mixed_mi(g:standard_normal(10000), c), 0, 0, 0.02, "independent")
 end)
 
 T.test("entropy.significance: permutation p-value and subsampling interval", function()
   local g = rng.new(25)
-  local x = g:normal(1000)
-  local dep = entropy.significance(entropy.ksg, x, x * 0.5 + g:normal(1000),
+  local x = g:standard_normal(1000)
+  local dep = entropy.significance(entropy.ksg, x, x * 0.5 + g:standard_normal(1000),
                                    {permutations = 99, subsamples = 60, seed = 1})
   T.near(dep.p, 0.01, 1e-12, 0, "no permutation reaches a real dependence")
   T.ok(dep.ci[1] < dep.value and dep.value < dep.ci[2], "the interval holds the value")
-  local ind = entropy.significance(entropy.ksg, x, g:normal(1000), {permutations = 99, subsamples = 0})
+  local ind = entropy.significance(entropy.ksg, x, g:standard_normal(1000), {permutations = 99, subsamples = 0})
   T.ok(ind.p > 0.05, "independent: p = " .. ind.p)
   T.ok(ind.ci == nil, "no interval without subsamples")
   -- reproducible for a seed
-  local a = entropy.significance(entropy.ksg, x, g:normal(1000), {permutations = 20, subsamples = 10, seed = 3})
+  local a = entropy.significance(entropy.ksg, x, g:standard_normal(1000), {permutations = 20, subsamples = 10, seed = 3})
   T.ok(a.p == a.p, "a number")
   T.raises(function() entropy.significance(entropy.ksg, {1, 2, 3, 4}, {1, 2, 3}) end,
            "entropy.significance", "same number of samples")
@@ -289,7 +289,7 @@ end)
 T.test("entropy: kNN Renyi and Tsallis (Leonenko-Pronzato-Savani)", function()
   -- N(0, 1): H_q = log(2 pi)/2 + log(q) / (2 (q - 1)); the integral of f^2
   -- is 1 / (2 sqrt(pi))
-  local x = rng.new(31):normal(20000)
+  local x = rng.new(31):standard_normal(20000)
   for _, q in ipairs{0.5, 2} do
     T.near(entropy.knn_renyi(x, q), 0.5 * math.log(2 * math.pi) + math.log(q) / (2 * (q - 1)),
            0, 0.03, "Renyi q = " .. q)
@@ -323,27 +323,27 @@ T.test("entropy: histogram, KDE and spectral estimators against NumPy and SciPy"
   end
   T.near(entropy.kde(x), F.kde_x, 1e-12, 0, "gaussian_kde, 1-D")
   T.near(entropy.kde(array.new(F.X3)[{{1, 500}}]), F.kde_X3_500, 1e-12, 0, "gaussian_kde, 3-D")
-  T.near(entropy.kde(rng.new(33):normal(5000), {kernel = "box"}), 1.4189385, 0, 0.03, "box")
+  T.near(entropy.kde(rng.new(33):standard_normal(5000), {kernel = "box"}), 1.4189385, 0, 0.03, "box")
   T.near(entropy.spectral(F.x), F.spectral_x, 1e-11, 0, "periodogram, n = 2000")
   T.near(entropy.spectral(F.series), F.spectral_series, 1e-11, 0, "n = 400")
   T.near(entropy.spectral(array.new(F.walk)[{{1, 1024}}]), F.spectral_walk, 1e-11, 0, "n = 1024")
   local sine = {}
   for i = 1, 1000 do sine[i] = math.sin(2 * math.pi * 37 * i / 1000) end
   T.near(entropy.spectral(sine), 0, 0, 1e-12, "one frequency")
-  local h = entropy.spectral(rng.new(34):normal(4096), {normalize = true})
+  local h = entropy.spectral(rng.new(34):standard_normal(4096), {normalize = true})
   T.ok(h > 0.9 and h <= 1, "white noise: normalised " .. h)
 end)
 
 T.test("entropy: results are reproducible and do not depend on threads", function()
   local g = rng.new(5)
-  local x = g:normal(50000)
-  local y = x + g:normal(50000)
+  local x = g:standard_normal(50000)
+  local y = x + g:standard_normal(50000)
   T.eq(entropy.ksg(x, y), entropy.ksg(x, y))
   T.ne = T.ne or function(a, b, what) T.ok(a ~= b, what) end
   local a = entropy.ksg(x, y, {seed = 1})
   T.near(a, entropy.ksg(x, y), 1e-6, 0, "the noise seed moves the result only slightly")
   -- ties: rounded data has many; with noise (the default) it works
-  local r = (g:normal(5000) * 2):round()
+  local r = (g:standard_normal(5000) * 2):round()
   T.ok(entropy.knn(r) == entropy.knn(r), "noise breaks ties reproducibly")
   T.raises(function() entropy.knn(r, {noise = false}) end, "entropy.knn", "two points coincide")
 end)
@@ -422,7 +422,7 @@ end)
 
 T.test("entropy.significance: the statistic's own error reaches the script", function()
   local g = rng.new(3)
-  local x, y = g:normal(50), g:normal(50)
+  local x, y = g:standard_normal(50), g:standard_normal(50)
   local calls, msg = 0, "the statistic failed on call 5"
   local ok, err = pcall(entropy.significance, function(a, b)
     calls = calls + 1
@@ -448,7 +448,7 @@ end)
 
 T.test("entropy.significance: an interrupt or the time limit inside the statistic stops it", function()
   local script = "'local g = rng.new(1); entropy.significance(function(a, b) while true do end end, " ..
-                 "g:normal(100), g:normal(100))'"
+                 "g:standard_normal(100), g:standard_normal(100))'"
   local _, err, code = T.run(T.gibbs .. " --time-limit 0.5 -e " .. script)
   T.eq(code, 1)
   T.ok(err:find("entropy.significance: time limit", 1, true), err)
@@ -458,7 +458,7 @@ end)
 
 T.test("entropy.ksg on 10^6 points under --mem-limit 64M ends with a memory-limit error", function()
   local _, err, code = T.run(T.gibbs .. " --mem-limit 64M -e " ..
-    "'local g = rng.new(1); local x, y = g:normal(1e6), g:normal(1e6); print(entropy.ksg(x, y))'")
+    "'local g = rng.new(1); local x, y = g:standard_normal(1e6), g:standard_normal(1e6); print(entropy.ksg(x, y))'")
   T.eq(code, 1)
   T.ok(err:find("memory limit", 1, true) and err:find("entropy.ksg", 1, true), err)
 end)

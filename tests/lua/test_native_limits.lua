@@ -42,9 +42,9 @@ local function saved(name, a)
   return files
 end
 
-local square = saved("square", rng.new(1):uniform{3000, 3000})
-local square32 = saved("square32", rng.new(1):uniform{3000, 3000}:astype("float32"))
-local thirty_million = saved("long", rng.new(1):uniform(3e7))
+local square = saved("square", rng.new(1):random{3000, 3000})
+local square32 = saved("square32", rng.new(1):random{3000, 3000}:astype("float32"))
+local thirty_million = saved("long", rng.new(1):random(3e7))
 
 local sanitized = os.getenv("SANITIZE") == "1"
 
@@ -71,7 +71,7 @@ stops("sort of 3e7", thirty_million, "for _ = 1, 20 do a:sort() end", "array:sor
 T.test("argsort of 3e7 under --mem-limit 600M fails within the limit", function()
   -- the sort's scratch (keys, indices, pairs) is counted with the arrays
   local out, err, code = T.run(T.gibbs .. " --mem-limit 600M -e '" ..
-    "local a = rng.new(1):uniform(3e7) " ..
+    "local a = rng.new(1):random(3e7) " ..
     "local ok, e = pcall(a.argsort, a) print(e) " ..
     "for l in io.lines(\"/proc/self/status\") do " ..
     "  local kb = l:match(\"^VmHWM:%s*(%d+)\") if kb then print(\"peak\", kb) end end'")

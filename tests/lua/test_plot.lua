@@ -50,7 +50,7 @@ T.test("plot.line on many points lights the pixels of a line per pair", function
   -- points in one pixel column instead)
   local W, H, n = 12, 4, 400
   local g = rng.new(7)
-  local y = (g:normal(n) + array.linspace(0, 8, n)):totable()
+  local y = (g:standard_normal(n) + array.linspace(0, 8, n)):totable()
   local ylo, yhi = -4, 12
   local pw, ph = 2 * W - 1, 4 * H - 1
   local bits = {}
@@ -145,7 +145,7 @@ T.test("plot.histogram equals numpy.histogram: counts and edges, bit for bit", f
   end
   T.eq(#bad, 0, table.concat(bad, ", "))
   -- a rule never makes more than 1000 rows, whatever the outliers
-  local x = rng.new(4):normal(1000):totable()
+  local x = rng.new(4):standard_normal(1000):totable()
   x[#x + 1] = 1e9
   T.eq(#plot.histogram(x, {bins = "auto"}), 1000)
 end)

@@ -142,7 +142,7 @@ T.test("edge cases of the filters behave as documented", function()
   T.eq(sample.typical(l, 0.1, 10):totable(), l, "typical: min_keep > V keeps all")
   -- min_keep counts the finite candidates: -inf ones are never brought back
   T.eq(sample.top_p({0, 1, -1 / 0, -1 / 0}, 0.1, 3):totable(), {0, 1, -math.huge, -math.huge})
-  local big = rng.new(8):normal(5000) * 3
+  local big = rng.new(8):standard_normal(5000) * 3
   local kept = 0
   for _, v in ipairs(sample.top_p(big, 0.1, 6000):totable()) do if v > -math.huge then kept = kept + 1 end end
   T.eq(kept, 5000, "the bucketed path too")
@@ -346,7 +346,7 @@ end)
 T.test("top-p over large vocabularies (the bucketed path) keeps exactly the sorted prefix", function()
   local g = rng.new(5)
   for trial = 1, 12 do
-    local l = g:normal(20000) * (trial % 5 + 0.5)
+    local l = g:standard_normal(20000) * (trial % 5 + 0.5)
     if trial % 3 == 0 then l[{{1, 100}}] = 2.5 end       -- a block of ties
     local t = l:totable()
     local idx = {}

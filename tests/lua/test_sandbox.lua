@@ -288,7 +288,7 @@ assert(collectgarbage("count") > 0 and select("#", 1, 2) == 2)
 for _, m in ipairs({"array", "linalg", "rng", "sample", "special", "stats", "entropy", "time"}) do
   assert(type(_G[m]) == "table", m)
 end
-assert(linalg.det(array.eye(3)) == 1 and rng.new(1):normal(3).size == 3)
+assert(linalg.det(array.eye(3)) == 1 and rng.new(1):standard_normal(3).size == 3)
 io.write(io.read("l"), "\n"); io.stderr:write("to stderr\n"); print(#arg, arg[1])
 help("array.zeros")
 ]])
